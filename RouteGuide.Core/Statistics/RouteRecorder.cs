@@ -1,0 +1,68 @@
+namespace RouteGuide.Core.Statistics;
+
+/// <summary>
+/// The standard <see cref="IRouteRecorder"/>: for each point it checks the range, counts the point,
+/// counts a feature when the catalog has one at exactly that location, and adds the haversine
+/// distance from the previous point. O(1) time and memory per point; nothing is buffered.
+/// </summary>
+public sealed class RouteRecorder : IRouteRecorder
+{
+    private readonly IFeatureLookup _features;
+    private readonly TimeProvider _timeProvider;
+    private readonly long _startTimestamp;
+    private readonly bool _namedOnly;
+
+    private long _pointCount;
+    private long _featureCount;
+    private double _distanceMetres;
+    private RadianPoint _previous;
+
+    /// <summary>Starts recording a route: the route's clock starts now.</summary>
+    /// <param name="features">The features to count; shared, never modified.</param>
+    /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <param name="options">Options; <see cref="RouteRecorderOptions.Default"/> when <see langword="null"/>.</param>
+    public RouteRecorder(IFeatureLookup features, TimeProvider? timeProvider = null, RouteRecorderOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        _features = features;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _namedOnly = (options ?? RouteRecorderOptions.Default).FeatureCounting == FeatureCounting.NamedOnly;
+        _startTimestamp = _timeProvider.GetTimestamp();
+    }
+
+    /// <inheritdoc />
+    public long PointCount => _pointCount;
+
+    /// <inheritdoc />
+    public void Record(int latitude, int longitude)
+    {
+        if (!GeoPoint.IsValid(latitude, longitude))
+        {
+            throw new ArgumentOutOfRangeException(
+                latitude is < GeoPoint.MinLatitude or > GeoPoint.MaxLatitude ? nameof(latitude) : nameof(longitude),
+                $"Point {_pointCount} of the route (zero-based index): {GeoPoint.DescribeRangeError(latitude, longitude)}");
+        }
+
+        var point = new GeoPoint(latitude, longitude);
+        if (_features.TryGetFeature(point, out var feature) && (!_namedOnly || feature.IsNamed))
+        {
+            _featureCount++;
+        }
+
+        var current = RadianPoint.From(point);
+        if (_pointCount > 0)
+        {
+            _distanceMetres += _previous.DistanceMetresTo(current);
+        }
+
+        _previous = current;
+        _pointCount++;
+    }
+
+    /// <inheritdoc />
+    public RouteStatistics GetStatistics()
+    {
+        var elapsed = _timeProvider.GetElapsedTime(_startTimestamp);
+        return new RouteStatistics(_pointCount, _featureCount, _distanceMetres, elapsed < TimeSpan.Zero ? TimeSpan.Zero : elapsed);
+    }
+}
