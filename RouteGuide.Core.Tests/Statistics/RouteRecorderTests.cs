@@ -95,13 +95,12 @@ public class RouteRecorderTests
         var record = () => recorder.Record(900_000_001, -746143763);
 
         record.Should().Throw<ArgumentOutOfRangeException>()
-            .Where(e => e.ParamName == "latitude")
-            .WithMessage("Point 3 of the route*latitude 900000001, longitude -746143763*");
+            .WithMessage("Point 3 of the route (zero-based index): latitude is out of range (latitude 900000001, longitude -746143763;*");
         recorder.GetStatistics().Should().Be(before);
         recorder.PointCount.Should().Be(3);
 
         var longitude = () => recorder.Record(0, int.MinValue);
-        longitude.Should().Throw<ArgumentOutOfRangeException>().Where(e => e.ParamName == "longitude").WithMessage("Point 3 *");
+        longitude.Should().Throw<ArgumentOutOfRangeException>().WithMessage("Point 3 *longitude is out of range*");
     }
 
     [Test]

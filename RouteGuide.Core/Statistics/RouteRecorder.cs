@@ -38,8 +38,10 @@ public sealed class RouteRecorder : IRouteRecorder
     {
         if (!GeoPoint.IsValid(latitude, longitude))
         {
+            // No parameter name: the message names the point, both values and the ranges, and is
+            // meant to be passed on as it is (the gRPC adapter sends it to the client).
             throw new ArgumentOutOfRangeException(
-                latitude is < GeoPoint.MinLatitude or > GeoPoint.MaxLatitude ? nameof(latitude) : nameof(longitude),
+                paramName: null,
                 $"Point {_pointCount} of the route (zero-based index): {GeoPoint.DescribeRangeError(latitude, longitude)}");
         }
 

@@ -1,0 +1,144 @@
+using System.Net;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
+using RouteGuide.Core.Rpc;
+using RouteGuide.Core.Statistics;
+using RouteGuideClient = RouteGuide.Core.Protocol.RouteGuide.RouteGuideClient;
+
+namespace RouteGuide.Core.Tests.Harness;
+
+/// <summary>
+/// Hosts the real <see cref="RouteGuideService"/> inside the test process (ASP.NET Core, in memory or
+/// over loopback HTTP/2) and hands out a client. Each instance has its own catalog, clock, options,
+/// logs and service; dispose it at the end of the test.
+/// </summary>
+public sealed class RouteGuideTestHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private RouteGuideTestHost(WebApplication app, GrpcChannel channel, Uri address, FakeTimeProvider time, FakeLogCollector logs)
+    {
+        _app = app;
+        Channel = channel;
+        Address = address;
+        Time = time;
+        Logs = logs;
+        Client = channel.CreateRouteGuideClient();
+        Service = app.Services.GetRequiredService<RouteGuideService>();
+    }
+
+    /// <summary>The channel to the server.</summary>
+    public GrpcChannel Channel { get; }
+
+    /// <summary>A client over <see cref="Channel"/>.</summary>
+    public RouteGuideClient Client { get; }
+
+    /// <summary>The server's address (a placeholder for the in-memory flavour).</summary>
+    public Uri Address { get; }
+
+    /// <summary>The clock every recorder on the server reads; it moves only when a test advances it.</summary>
+    public FakeTimeProvider Time { get; }
+
+    /// <summary>Every log record the server wrote.</summary>
+    public FakeLogCollector Logs { get; }
+
+    /// <summary>The service instance serving every call.</summary>
+    public RouteGuideService Service { get; }
+
+    /// <summary>Starts a host.</summary>
+    /// <param name="flavour">In memory or over loopback.</param>
+    /// <param name="catalog">The features; <see cref="FeatureCatalog.Default"/> when null.</param>
+    /// <param name="recorderOptions">Recorder options; defaults when null.</param>
+    /// <param name="serviceOptions">Service options; defaults when null.</param>
+    /// <param name="configureGrpc">Adjusts the server's gRPC options (message size limits, ...).</param>
+    /// <param name="configureChannel">Adjusts the client channel's options.</param>
+    public static async Task<RouteGuideTestHost> StartAsync(
+        HostFlavour flavour,
+        IFeatureLookup? catalog = null,
+        RouteRecorderOptions? recorderOptions = null,
+        RouteGuideServiceOptions? serviceOptions = null,
+        Action<Grpc.AspNetCore.Server.GrpcServiceOptions>? configureGrpc = null,
+        Action<GrpcChannelOptions>? configureChannel = null)
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(LogLevel.Debug);
+        builder.Logging.AddFakeLogging();
+        builder.Services.AddGrpc(options => configureGrpc?.Invoke(options));
+        builder.Services.AddSingleton<TimeProvider>(time);
+        builder.Services.AddSingleton(catalog ?? FeatureCatalog.Default);
+        builder.Services.AddSingleton(recorderOptions ?? RouteRecorderOptions.Default);
+        builder.Services.AddSingleton(serviceOptions ?? RouteGuideServiceOptions.Default);
+        builder.Services.AddRouteGuide();
+
+        if (flavour == HostFlavour.InMemory)
+        {
+            builder.WebHost.UseTestServer();
+        }
+        else
+        {
+            builder.WebHost.ConfigureKestrel(kestrel =>
+                kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
+        }
+
+        var app = builder.Build();
+        app.MapGrpcService<RouteGuideService>();
+        await app.StartAsync();
+
+        GrpcChannel channel;
+        Uri address;
+        if (flavour == HostFlavour.InMemory)
+        {
+            var server = app.GetTestServer();
+            address = server.BaseAddress;
+            var options = new GrpcChannelOptions { HttpHandler = server.CreateHandler() };
+            configureChannel?.Invoke(options);
+            channel = GrpcChannel.ForAddress(address, options);
+        }
+        else
+        {
+            address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+            channel = RouteGuideChannel.ForAddress(address, configureChannel);
+        }
+
+        return new RouteGuideTestHost(app, channel, address, time, app.Services.GetFakeLogCollector());
+    }
+
+    /// <summary>Waits until the service has no call in progress, failing after 20 seconds.</summary>
+    public Task WaitForNoActiveCallsAsync() => Eventually(() => Service.ActiveCalls == 0, "the service has no active calls");
+
+    /// <summary>
+    /// Waits until <paramref name="condition"/> holds, checking every few milliseconds, and fails
+    /// after 20 seconds: the condition is observed, not assumed after a fixed sleep.
+    /// </summary>
+    public async Task Eventually(Func<bool> condition, string what)
+    {
+        var started = TimeProvider.System.GetTimestamp();
+        while (!condition())
+        {
+            TimeProvider.System.GetElapsedTime(started).Should().BeLessThan(TimeSpan.FromSeconds(20), $"{what} within 20 seconds (service has {Service.ActiveCalls} active calls)");
+            await Task.Delay(5);
+        }
+    }
+
+    /// <summary>The server's log records at <see cref="LogLevel.Error"/> or above.</summary>
+    public IReadOnlyList<FakeLogRecord> Errors => Logs.GetSnapshot().Where(r => r.Level >= LogLevel.Error).ToList();
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        Channel.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Logging;
+
+namespace RouteGuide.Core.Rpc.Internal;
+
+/// <summary>The service's log messages, generated at compile time.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Debug, "RecordRoute completed: {PointCount} points, {FeatureCount} features, {DistanceMetres:F1} m, {ElapsedSeconds:F3} s.")]
+    public static partial void RouteRecorded(ILogger logger, long pointCount, long featureCount, double distanceMetres, double elapsedSeconds);
+
+    [LoggerMessage(2, LogLevel.Information, "RecordRoute rejected: {Problem}")]
+    public static partial void RouteRejected(ILogger logger, string problem);
+
+    [LoggerMessage(3, LogLevel.Debug, "{Method} ended early by the client or its deadline ({Status}).")]
+    public static partial void CallEnded(ILogger logger, string method, string status);
+
+    [LoggerMessage(4, LogLevel.Error, "{Method} failed.")]
+    public static partial void CallFailed(ILogger logger, Exception exception, string method);
+}

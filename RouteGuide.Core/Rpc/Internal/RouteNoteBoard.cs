@@ -1,0 +1,115 @@
+using RouteGuide.Core.Protocol;
+
+namespace RouteGuide.Core.Rpc.Internal;
+
+/// <summary>
+/// RouteChat's notes, by location, with a cap per location and a cap in all; past a cap the oldest
+/// note (at that location, or anywhere) is forgotten. Thread-safe.
+/// </summary>
+internal sealed class RouteNoteBoard
+{
+    private readonly object _gate = new();
+    private readonly int _maxPerLocation;
+    private readonly int _maxTotal;
+    private readonly Dictionary<long, Queue<RouteNote>> _byLocation = [];
+
+    // Every stored note in arrival order, for evicting the oldest overall. Entries whose note was
+    // already evicted by its location's cap are skipped when they reach the front, and the queue is
+    // compacted when such stale entries make up half of it, so it stays within 2 × the cap.
+    private readonly Queue<(long Key, RouteNote Note)> _arrivals = new();
+
+    public RouteNoteBoard(int maxPerLocation, int maxTotal)
+    {
+        _maxPerLocation = maxPerLocation;
+        _maxTotal = maxTotal;
+    }
+
+    /// <summary>The number of notes held now.</summary>
+    public int Count { get; private set; }
+
+    /// <summary>The number of locations that hold notes now.</summary>
+    public int LocationCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _byLocation.Count;
+            }
+        }
+    }
+
+    /// <summary>Stores a note and returns the notes that were at its location before it.</summary>
+    public RouteNote[] Post(long key, RouteNote note)
+    {
+        lock (_gate)
+        {
+            if (!_byLocation.TryGetValue(key, out var notes))
+            {
+                notes = new Queue<RouteNote>();
+                _byLocation.Add(key, notes);
+            }
+
+            var earlier = notes.ToArray();
+            if (notes.Count == _maxPerLocation)
+            {
+                notes.Dequeue();
+                Count--;
+            }
+
+            notes.Enqueue(note);
+            _arrivals.Enqueue((key, note));
+            Count++;
+
+            while (Count > _maxTotal)
+            {
+                EvictOldest();
+            }
+
+            if (_arrivals.Count > 2 * Math.Max(Count, 16))
+            {
+                CompactArrivals();
+            }
+
+            return earlier;
+        }
+    }
+
+    private void EvictOldest()
+    {
+        while (true)
+        {
+            var (key, note) = _arrivals.Dequeue();
+            if (_byLocation.TryGetValue(key, out var notes) && ReferenceEquals(notes.Peek(), note))
+            {
+                notes.Dequeue();
+                Count--;
+                if (notes.Count == 0)
+                {
+                    _byLocation.Remove(key);
+                }
+
+                return;
+            }
+        }
+    }
+
+    private void CompactArrivals()
+    {
+        var live = new HashSet<RouteNote>(ReferenceEqualityComparer.Instance);
+        foreach (var notes in _byLocation.Values)
+        {
+            live.UnionWith(notes);
+        }
+
+        var count = _arrivals.Count;
+        for (var i = 0; i < count; i++)
+        {
+            var entry = _arrivals.Dequeue();
+            if (live.Contains(entry.Note))
+            {
+                _arrivals.Enqueue(entry);
+            }
+        }
+    }
+}

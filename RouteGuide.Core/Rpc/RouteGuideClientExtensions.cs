@@ -1,0 +1,158 @@
+using Grpc.Core;
+using RouteGuide.Core.Protocol;
+using RouteGuideClient = RouteGuide.Core.Protocol.RouteGuide.RouteGuideClient;
+
+namespace RouteGuide.Core.Rpc;
+
+/// <summary>
+/// Calls <c>RecordRoute</c> in one line: write every point, half-close, await the summary. The
+/// call is disposed on every path.
+/// </summary>
+/// <remarks>
+/// <para>
+/// When the server ends the call early (for instance <see cref="StatusCode.InvalidArgument"/> for the
+/// seventh point), writing stops and the <see cref="RpcException"/> carries the server's status and
+/// message, not a generic write error. When <c>cancellationToken</c> (or the one in the
+/// <see cref="CallOptions"/>) is cancelled, the call is cancelled on the wire and an
+/// <see cref="OperationCanceledException"/> is thrown. A passed deadline is an <see cref="RpcException"/>
+/// with <see cref="StatusCode.DeadlineExceeded"/>. An exception thrown by the point source cancels the call
+/// and propagates unchanged.
+/// </para>
+/// </remarks>
+public static class RouteGuideClientExtensions
+{
+    /// <summary>Streams the points of a route and returns the server's summary.</summary>
+    /// <param name="client">The generated client.</param>
+    /// <param name="points">The route, in order. Enumerated once, lazily.</param>
+    /// <param name="options">Headers, deadline, cancellation and other call options.</param>
+    /// <returns>The server's summary of the route.</returns>
+    public static Task<RouteSummary> RecordRouteAsync(this RouteGuideClient client, IEnumerable<Point> points, CallOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(points);
+        return RecordCoreAsync(client, options, (writer, token) => WriteAllAsync(writer, points, token));
+    }
+
+    /// <summary>Streams the points of a route and returns the server's summary.</summary>
+    /// <param name="client">The generated client.</param>
+    /// <param name="points">The route, in order. Enumerated once, lazily.</param>
+    /// <param name="deadline">When the call must be over, in UTC; none when <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The server's summary of the route.</returns>
+    public static Task<RouteSummary> RecordRouteAsync(
+        this RouteGuideClient client, IEnumerable<Point> points, DateTime? deadline = null, CancellationToken cancellationToken = default) =>
+        client.RecordRouteAsync(points, new CallOptions(deadline: deadline, cancellationToken: cancellationToken));
+
+    /// <summary>Streams the points of a route as they arrive and returns the server's summary.</summary>
+    /// <param name="client">The generated client.</param>
+    /// <param name="points">The route, in order. Enumerated once, with the call's cancellation token.</param>
+    /// <param name="options">Headers, deadline, cancellation and other call options.</param>
+    /// <returns>The server's summary of the route.</returns>
+    public static Task<RouteSummary> RecordRouteAsync(this RouteGuideClient client, IAsyncEnumerable<Point> points, CallOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(points);
+        return RecordCoreAsync(client, options, (writer, token) => WriteAllAsync(writer, points, token));
+    }
+
+    /// <summary>Streams the points of a route as they arrive and returns the server's summary.</summary>
+    /// <param name="client">The generated client.</param>
+    /// <param name="points">The route, in order. Enumerated once, with <paramref name="cancellationToken"/>.</param>
+    /// <param name="deadline">When the call must be over, in UTC; none when <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The server's summary of the route.</returns>
+    public static Task<RouteSummary> RecordRouteAsync(
+        this RouteGuideClient client, IAsyncEnumerable<Point> points, DateTime? deadline = null, CancellationToken cancellationToken = default) =>
+        client.RecordRouteAsync(points, new CallOptions(deadline: deadline, cancellationToken: cancellationToken));
+
+    private static async Task<RouteSummary> RecordCoreAsync(
+        RouteGuideClient client, CallOptions options, Func<IClientStreamWriter<Point>, CancellationToken, Task> writeAll)
+    {
+        var cancellationToken = options.CancellationToken;
+        using var call = client.RecordRoute(options);
+
+        // When the call ends while points are still being written (the server failed it, the deadline
+        // passed), the point source is told to stop, and the call's outcome is reported without
+        // waiting for a source that does not listen.
+        using var writing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var writeTask = WriteAndCompleteAsync(call.RequestStream, writeAll, writing.Token);
+        var first = await Task.WhenAny(writeTask, call.ResponseAsync).ConfigureAwait(false);
+        if (first != writeTask)
+        {
+            CancelQuietly(writing);
+            _ = writeTask.ContinueWith(
+                static task => _ = task.Exception,
+                CancellationToken.None,
+                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+            return await AwaitResponseAsync(call, cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            await writeTask.ConfigureAwait(false);
+        }
+        catch (Exception writeError) when (writeError is RpcException or IOException or InvalidOperationException or OperationCanceledException)
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                throw new OperationCanceledException("RecordRoute was cancelled.", writeError, cancellationToken);
+            }
+
+            // A write fails when the call has already ended. If the server ended it, its status is
+            // the real answer: surface that rather than the write error.
+            await AwaitResponseAsync(call, cancellationToken).ConfigureAwait(false);
+            throw;
+        }
+
+        return await AwaitResponseAsync(call, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task WriteAndCompleteAsync(
+        IClientStreamWriter<Point> writer, Func<IClientStreamWriter<Point>, CancellationToken, Task> writeAll, CancellationToken cancellationToken)
+    {
+        await writeAll(writer, cancellationToken).ConfigureAwait(false);
+        await writer.CompleteAsync().ConfigureAwait(false);
+    }
+
+    private static async Task<RouteSummary> AwaitResponseAsync(AsyncClientStreamingCall<Point, RouteSummary> call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await call.ResponseAsync.ConfigureAwait(false);
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled && cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("RecordRoute was cancelled.", e, cancellationToken);
+        }
+    }
+
+    private static void CancelQuietly(CancellationTokenSource source)
+    {
+        try
+        {
+            source.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Already released: nothing left to stop.
+        }
+    }
+
+    private static async Task WriteAllAsync(IClientStreamWriter<Point> writer, IEnumerable<Point> points, CancellationToken cancellationToken)
+    {
+        foreach (var point in points)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            await writer.WriteAsync(point, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task WriteAllAsync(IClientStreamWriter<Point> writer, IAsyncEnumerable<Point> points, CancellationToken cancellationToken)
+    {
+        await foreach (var point in points.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            await writer.WriteAsync(point, cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

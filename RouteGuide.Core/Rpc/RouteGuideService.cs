@@ -1,0 +1,198 @@
+using Grpc.Core;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using RouteGuide.Core.Protocol;
+using RouteGuide.Core.Rpc.Internal;
+using RouteGuide.Core.Statistics;
+using RouteGuideBase = RouteGuide.Core.Protocol.RouteGuide.RouteGuideBase;
+
+namespace RouteGuide.Core.Rpc;
+
+/// <summary>
+/// The RouteGuide service: <c>RecordRoute</c> over an <see cref="IRouteRecorder"/> per call, and
+/// <c>GetFeature</c>, <c>ListFeatures</c> and <c>RouteChat</c> over an <see cref="IFeatureLookup"/>,
+/// so that a RouteGuide client written in any language runs against it unchanged. It depends only on
+/// Grpc.Core.Api, so any gRPC host can serve it (in ASP.NET Core: <c>MapGrpcService&lt;RouteGuideService&gt;()</c>).
+/// </summary>
+/// <remarks>
+/// <para>
+/// Host one instance for the whole server (a singleton, as <see cref="RouteGuideServiceCollectionExtensions.AddRouteGuide"/>
+/// registers it): RouteChat's notes live in the instance. Everything else is per call.
+/// </para>
+/// <para>
+/// Errors reach the client as gRPC statuses: an out-of-range point or a missing field is
+/// <see cref="StatusCode.InvalidArgument"/> with a message naming the point; a cancelled call ends
+/// promptly as <see cref="StatusCode.Cancelled"/> (or the host's <see cref="StatusCode.DeadlineExceeded"/>)
+/// without logging an error; any other failure is logged and reaches the client as
+/// <see cref="StatusCode.Internal"/> with no internal details.
+/// </para>
+/// </remarks>
+public sealed class RouteGuideService : RouteGuideBase
+{
+    private readonly IFeatureLookup _features;
+    private readonly IRouteRecorderFactory _recorders;
+    private readonly RouteGuideServiceOptions _options;
+    private readonly ILogger _logger;
+    private readonly RouteNoteBoard _notes;
+    private int _activeCalls;
+
+    /// <summary>Creates the service.</summary>
+    /// <param name="features">The features that <c>GetFeature</c> and <c>ListFeatures</c> serve.</param>
+    /// <param name="recorders">Starts a recorder for each <c>RecordRoute</c> call.</param>
+    /// <param name="options">Limits; <see cref="RouteGuideServiceOptions.Default"/> when <see langword="null"/>.</param>
+    /// <param name="logger">A logger; none when <see langword="null"/>.</param>
+    public RouteGuideService(
+        IFeatureLookup features,
+        IRouteRecorderFactory recorders,
+        RouteGuideServiceOptions? options = null,
+        ILogger<RouteGuideService>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentNullException.ThrowIfNull(recorders);
+        _features = features;
+        _recorders = recorders;
+        _options = options ?? RouteGuideServiceOptions.Default;
+        _options.Validate();
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _notes = new RouteNoteBoard(_options.MaxNotesPerLocation, _options.MaxNotes);
+    }
+
+    /// <summary>The number of calls, of any method, that this instance is handling right now.</summary>
+    public int ActiveCalls => Volatile.Read(ref _activeCalls);
+
+    /// <summary>The number of RouteChat notes held right now (never more than <see cref="RouteGuideServiceOptions.MaxNotes"/>).</summary>
+    public int StoredNoteCount => _notes.Count;
+
+    /// <inheritdoc />
+    public override Task<RouteSummary> RecordRoute(IAsyncStreamReader<Point> requestStream, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(requestStream);
+        ArgumentNullException.ThrowIfNull(context);
+        return Guard(nameof(RecordRoute), context, () => RecordRouteCore(requestStream, context));
+    }
+
+    /// <inheritdoc />
+    public override Task<Feature> GetFeature(Point request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return Guard(nameof(GetFeature), context, () =>
+        {
+            var location = Require(request, "the requested point");
+            return Task.FromResult(_features.TryGetFeature(location, out var feature)
+                ? feature.ToFeature()
+                : new Feature { Name = string.Empty, Location = location.ToPoint() });
+        });
+    }
+
+    /// <inheritdoc />
+    public override Task ListFeatures(Rectangle request, IServerStreamWriter<Feature> responseStream, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(responseStream);
+        ArgumentNullException.ThrowIfNull(context);
+        return Guard(nameof(ListFeatures), context, async () =>
+        {
+            var corner = Require(request.Lo, "the rectangle's corner lo");
+            var opposite = Require(request.Hi, "the rectangle's corner hi");
+            foreach (var feature in _features.GetFeaturesWithin(corner, opposite))
+            {
+                context.CancellationToken.ThrowIfCancellationRequested();
+                await responseStream.WriteAsync(feature.ToFeature()).ConfigureAwait(false);
+            }
+
+            return true;
+        });
+    }
+
+    /// <inheritdoc />
+    public override Task RouteChat(IAsyncStreamReader<RouteNote> requestStream, IServerStreamWriter<RouteNote> responseStream, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(requestStream);
+        ArgumentNullException.ThrowIfNull(responseStream);
+        ArgumentNullException.ThrowIfNull(context);
+        return Guard(nameof(RouteChat), context, async () =>
+        {
+            long index = 0;
+            while (await requestStream.MoveNext(context.CancellationToken).ConfigureAwait(false))
+            {
+                var note = requestStream.Current;
+                var location = Require(note.Location, $"the location of note {index}");
+                if (note.Message.Length > _options.MaxNoteMessageLength)
+                {
+                    throw new RpcException(new Status(
+                        StatusCode.InvalidArgument,
+                        $"Note {index} has a message of {note.Message.Length} characters; the limit is {_options.MaxNoteMessageLength}."));
+                }
+
+                foreach (var earlier in _notes.Post(location.Key, note))
+                {
+                    await responseStream.WriteAsync(earlier).ConfigureAwait(false);
+                }
+
+                index++;
+            }
+
+            return true;
+        });
+    }
+
+    private async Task<RouteSummary> RecordRouteCore(IAsyncStreamReader<Point> requestStream, ServerCallContext context)
+    {
+        var recorder = _recorders.StartRoute();
+        var cancellationToken = context.CancellationToken;
+        while (await requestStream.MoveNext(cancellationToken).ConfigureAwait(false))
+        {
+            var point = requestStream.Current;
+            try
+            {
+                recorder.Record(point.Latitude, point.Longitude);
+            }
+            catch (ArgumentOutOfRangeException e)
+            {
+                Log.RouteRejected(_logger, e.Message);
+                throw new RpcException(new Status(StatusCode.InvalidArgument, e.Message));
+            }
+        }
+
+        var statistics = recorder.GetStatistics();
+        Log.RouteRecorded(_logger, statistics.PointCount, statistics.FeatureCount, statistics.DistanceMetres, statistics.Elapsed.TotalSeconds);
+        return statistics.ToSummary();
+    }
+
+    private static GeoPoint Require(Point? point, string what) =>
+        ProtocolConversions.TryToGeoPoint(point, what, out var location, out var problem)
+            ? location
+            : throw new RpcException(new Status(StatusCode.InvalidArgument, char.ToUpperInvariant(problem[0]) + problem[1..]));
+
+    /// <summary>Counts the call as active while it runs and turns its failures into gRPC statuses.</summary>
+    private async Task<T> Guard<T>(string method, ServerCallContext context, Func<Task<T>> handler)
+    {
+        Interlocked.Increment(ref _activeCalls);
+        try
+        {
+            return await handler().ConfigureAwait(false);
+        }
+        catch (RpcException)
+        {
+            throw;
+        }
+        catch (Exception e) when (context.CancellationToken.IsCancellationRequested && e is OperationCanceledException or IOException or InvalidOperationException)
+        {
+            // The client cancelled, its deadline passed, or the connection went away: not a server error.
+            var status = context.Deadline <= DateTime.UtcNow
+                ? new Status(StatusCode.DeadlineExceeded, $"{method} passed its deadline.")
+                : new Status(StatusCode.Cancelled, $"{method} was cancelled.");
+            Log.CallEnded(_logger, method, status.StatusCode.ToString());
+            throw new RpcException(status);
+        }
+        catch (Exception e)
+        {
+            Log.CallFailed(_logger, e, method);
+            throw new RpcException(new Status(StatusCode.Internal, $"{method} failed on the server."));
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _activeCalls);
+        }
+    }
+}

@@ -1,0 +1,38 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using RouteGuide.Core.Statistics;
+
+namespace RouteGuide.Core.Rpc;
+
+/// <summary>Registers <see cref="RouteGuideService"/> and what it needs in a dependency injection container.</summary>
+public static class RouteGuideServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="RouteGuideService"/> as a singleton with, unless already registered:
+    /// <see cref="TimeProvider.System"/>, <see cref="FeatureCatalog.Default"/> as the <see cref="IFeatureLookup"/>,
+    /// <see cref="RouteRecorderOptions.Default"/>, a <see cref="RouteRecorderFactory"/> over those, and
+    /// <see cref="RouteGuideServiceOptions.Default"/>. Register your own of any of these first to replace it.
+    /// Then map it with ASP.NET Core's <c>app.MapGrpcService&lt;RouteGuideService&gt;()</c>.
+    /// </summary>
+    /// <param name="services">The container.</param>
+    /// <returns>The same container, for chaining.</returns>
+    public static IServiceCollection AddRouteGuide(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IFeatureLookup>(_ => FeatureCatalog.Default);
+        services.TryAddSingleton(RouteRecorderOptions.Default);
+        services.TryAddSingleton<IRouteRecorderFactory>(provider => new RouteRecorderFactory(
+            provider.GetRequiredService<IFeatureLookup>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<RouteRecorderOptions>()));
+        services.TryAddSingleton(RouteGuideServiceOptions.Default);
+        services.TryAddSingleton(provider => new RouteGuideService(
+            provider.GetRequiredService<IFeatureLookup>(),
+            provider.GetRequiredService<IRouteRecorderFactory>(),
+            provider.GetRequiredService<RouteGuideServiceOptions>(),
+            provider.GetService<ILogger<RouteGuideService>>()));
+        return services;
+    }
+}

@@ -1,0 +1,34 @@
+namespace RouteGuide.Core.Rpc;
+
+/// <summary>Limits of <see cref="RouteGuideService"/>. The defaults suit a public server.</summary>
+public sealed record RouteGuideServiceOptions
+{
+    /// <summary>The options used when none are given.</summary>
+    public static RouteGuideServiceOptions Default { get; } = new();
+
+    /// <summary>
+    /// RouteChat keeps at most this many notes per location (default 100). Past it, the oldest
+    /// note at that location is forgotten to make room for the new one.
+    /// </summary>
+    public int MaxNotesPerLocation { get; init; } = 100;
+
+    /// <summary>
+    /// RouteChat keeps at most this many notes in all (default 10,000). Past it, the oldest note
+    /// anywhere is forgotten to make room for the new one.
+    /// </summary>
+    public int MaxNotes { get; init; } = 10_000;
+
+    /// <summary>
+    /// The longest RouteChat message accepted, in UTF-16 characters (default 1,024). A longer note
+    /// fails the RouteChat call with <c>InvalidArgument</c>. Together with <see cref="MaxNotes"/>
+    /// this bounds the memory the note store can take.
+    /// </summary>
+    public int MaxNoteMessageLength { get; init; } = 1_024;
+
+    internal void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxNotesPerLocation);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxNotes);
+        ArgumentOutOfRangeException.ThrowIfNegative(MaxNoteMessageLength);
+    }
+}
