@@ -1,0 +1,74 @@
+using System.Runtime.CompilerServices;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using RouteGuide.Core.Protocol;
+
+namespace RouteGuide.Core.Tests.Readme;
+
+public partial class ReadmeSnippetTests
+{
+    [Test]
+    public async Task The_hosting_and_client_snippets_work_together()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        ReadmeSnippets.UseKestrelOnLoopback(builder);
+        await using var app = ReadmeSnippets.HostInAspNetCore(builder);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        using var console = new StringWriter();
+
+        var summary = await ReadmeSnippets.CallWithTheClientAdapter(
+            address, [new Point { Latitude = 488583701, Longitude = 22944813 }, new Point { Latitude = 515007292, Longitude = -1246254 }], console);
+
+        summary.Should().Be(new RouteSummary { PointCount = 2, FeatureCount = 2, Distance = 340_544 });
+        console.ToString().Should().Be($"2 points, 2 features, 340544 m{Environment.NewLine}");
+        await app.StopAsync();
+    }
+
+    [Test]
+    public void The_unit_test_snippet_passes() => ReadmeSnippets.UnitTestAgainstTheRecorder();
+
+    [Test]
+    public void Every_snippet_appears_in_the_README_word_for_word()
+    {
+        var source = File.ReadAllText(SourcePath());
+        var readme = File.ReadAllText(ReadmePath()).ReplaceLineEndings("\n");
+        var snippets = SnippetPattern().Matches(source.ReplaceLineEndings("\n"));
+
+        snippets.Should().HaveCount(3);
+        foreach (Match snippet in snippets)
+        {
+            readme.Should().Contain(Dedent(snippet.Groups["code"].Value), $"README.md shows snippet '{snippet.Groups["name"].Value}'");
+        }
+    }
+
+    private static string Dedent(string code)
+    {
+        var lines = code.TrimEnd('\n').Split('\n');
+        var indent = lines.Where(l => l.Trim().Length > 0).Min(l => l.Length - l.TrimStart().Length);
+        return string.Join('\n', lines.Select(l => l.Length >= indent ? l[indent..] : l.TrimStart()));
+    }
+
+    private static string SourcePath([CallerFilePath] string path = "") =>
+        Path.Combine(Path.GetDirectoryName(path)!, "ReadmeSnippets.cs");
+
+    private static string ReadmePath()
+    {
+        for (var directory = new DirectoryInfo(Path.GetDirectoryName(SourcePath())!); directory is not null; directory = directory.Parent)
+        {
+            var candidate = Path.Combine(directory.FullName, "README.md");
+            if (File.Exists(candidate) && File.Exists(Path.Combine(directory.FullName, "RouteGuide.sln")))
+            {
+                return candidate;
+            }
+        }
+
+        throw new FileNotFoundException("README.md was not found above the test sources.");
+    }
+
+    [GeneratedRegex(@"// snippet: (?<name>[\w-]+)\n(?<code>.*?)\n[ ]*// end snippet", RegexOptions.Singleline)]
+    private static partial Regex SnippetPattern();
+}

@@ -1,0 +1,61 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using RouteGuide.Core.Protocol;
+using RouteGuide.Core.Rpc;
+using RouteGuide.Core.Statistics;
+
+namespace RouteGuide.Core.Tests.Readme;
+
+/// <summary>
+/// The code shown in README.md. Each region between "snippet:" and "end snippet" appears in the README
+/// word for word (<see cref="ReadmeSnippetTests"/> checks it), and the tests run it.
+/// </summary>
+internal static class ReadmeSnippets
+{
+    public static WebApplication HostInAspNetCore(WebApplicationBuilder builder)
+    {
+        // snippet: host
+        builder.Services.AddGrpc();
+        builder.Services.AddRouteGuide(); // the embedded catalog; register your own IFeatureLookup first to replace it
+        var app = builder.Build();
+        app.MapGrpcService<RouteGuideService>();
+        // end snippet
+        return app;
+    }
+
+    public static async Task<RouteSummary> CallWithTheClientAdapter(string address, IEnumerable<Point> points, TextWriter console)
+    {
+        // snippet: client
+        using var channel = RouteGuideChannel.ForAddress(address); // e.g. "http://127.0.0.1:50051"
+        var client = channel.CreateRouteGuideClient();
+        RouteSummary summary = await client.RecordRouteAsync(points, deadline: DateTime.UtcNow.AddMinutes(1));
+        console.WriteLine($"{summary.PointCount} points, {summary.FeatureCount} features, {summary.Distance} m");
+        // end snippet
+        return summary;
+    }
+
+    public static void UnitTestAgainstTheRecorder()
+    {
+        // snippet: unit-test
+        var time = new FakeTimeProvider();
+        IRouteRecorder recorder = new RouteRecorderFactory(FeatureCatalog.Default, time).StartRoute();
+
+        recorder.Record(488583701, 22944813);  // the Eiffel Tower, in the embedded catalog
+        time.Advance(TimeSpan.FromSeconds(90));
+        recorder.Record(515007292, -1246254);  // Big Ben, also in the catalog
+
+        RouteStatistics statistics = recorder.GetStatistics();
+        statistics.PointCount.Should().Be(2);
+        statistics.FeatureCount.Should().Be(2);
+        statistics.DistanceMetres.Should().BeApproximately(340_544.83, 0.01);
+        statistics.SummaryElapsedSeconds.Should().Be(90);
+        // end snippet
+    }
+
+    public static void UseKestrelOnLoopback(WebApplicationBuilder builder) =>
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
+}
