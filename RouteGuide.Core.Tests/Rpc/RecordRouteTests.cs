@@ -88,6 +88,18 @@ public class RecordRouteTests(HostFlavour flavour)
         summary.Should().Be(new RouteSummary { PointCount = 1, FeatureCount = 1 });
     }
 
+    [Test]
+    public async Task A_distance_past_int_MaxValue_metres_reaches_the_client_saturated_not_negative()
+    {
+        await using var host = await RouteGuideTestHost.StartAsync(flavour, Catalog);
+        var antipodes = Enumerable.Range(0, 109).Select(i => new Point { Latitude = 0, Longitude = i % 2 == 0 ? 0 : GeoPoint.MaxLongitude });
+
+        var summary = await host.Client.RecordRouteAsync(antipodes);
+
+        summary.PointCount.Should().Be(109);
+        summary.Distance.Should().Be(int.MaxValue, "108 half-circumferences are about 2.16e9 m");
+    }
+
     [TestCase(0)]
     [TestCase(6)]
     [TestCase(199)]

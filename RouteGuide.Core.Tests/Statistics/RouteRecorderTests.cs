@@ -104,6 +104,28 @@ public class RouteRecorderTests
     }
 
     [Test]
+    public void A_route_longer_than_int_MaxValue_metres_and_seconds_saturates_in_the_summary()
+    {
+        // 108 hops between antipodes are 108 × π × 6,371 km ≈ 2.16e9 m, past int.MaxValue (≈ 2.147e9);
+        // and 70 years are past int.MaxValue seconds (≈ 68 years). Every reference server wraps these.
+        var time = new FakeTimeProvider();
+        var recorder = new RouteRecorder(FeatureCatalog.Empty, time);
+        for (var i = 0; i <= 108; i++)
+        {
+            recorder.Record(0, i % 2 == 0 ? 0 : GeoPoint.MaxLongitude);
+        }
+
+        time.Advance(TimeSpan.FromDays(70 * 365));
+
+        var statistics = recorder.GetStatistics();
+        statistics.DistanceMetres.Should().BeApproximately(108 * Haversine.MaxDistanceMetres, 1e-3);
+        statistics.DistanceMetres.Should().BeGreaterThan(int.MaxValue);
+        statistics.SummaryDistanceMetres.Should().Be(int.MaxValue);
+        statistics.SummaryElapsedSeconds.Should().Be(int.MaxValue);
+        statistics.SummaryPointCount.Should().Be(109);
+    }
+
+    [Test]
     public void Recording_matches_pairwise_haversine_on_a_long_random_route()
     {
         var random = new Random(42);
