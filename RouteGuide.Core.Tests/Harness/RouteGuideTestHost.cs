@@ -132,7 +132,7 @@ public sealed class RouteGuideTestHost : IAsyncDisposable
     }
 
     /// <summary>The server's log records at <see cref="LogLevel.Error"/> or above.</summary>
-    public IReadOnlyList<FakeLogRecord> Errors => Logs.GetSnapshot().Where(r => r.Level >= LogLevel.Error).ToList();
+    public IReadOnlyList<string> Errors => Logs.GetSnapshot().Where(r => r.Level >= LogLevel.Error).Select(r => $"{r.Message} {r.Exception}").ToList();
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

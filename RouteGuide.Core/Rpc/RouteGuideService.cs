@@ -159,6 +159,15 @@ public sealed class RouteGuideService : RouteGuideBase
         return statistics.ToSummary();
     }
 
+    /// <summary>
+    /// Whether a failure means the call was ended from outside: the request stream broke (the client
+    /// reset it or the connection dropped, which can be seen before the call's token is cancelled), or
+    /// the call's token was cancelled (client cancellation, deadline, server shutdown).
+    /// </summary>
+    private static bool EndedByClient(Exception e, ServerCallContext context) =>
+        e is IOException
+        || (context.CancellationToken.IsCancellationRequested && e is OperationCanceledException or InvalidOperationException);
+
     private static GeoPoint Require(Point? point, string what) =>
         ProtocolConversions.TryToGeoPoint(point, what, out var location, out var problem)
             ? location
@@ -176,7 +185,7 @@ public sealed class RouteGuideService : RouteGuideBase
         {
             throw;
         }
-        catch (Exception e) when (context.CancellationToken.IsCancellationRequested && e is OperationCanceledException or IOException or InvalidOperationException)
+        catch (Exception e) when (EndedByClient(e, context))
         {
             // The client cancelled, its deadline passed, or the connection went away: not a server error.
             var status = context.Deadline <= DateTime.UtcNow

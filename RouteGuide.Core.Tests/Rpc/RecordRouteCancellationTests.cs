@@ -1,0 +1,110 @@
+using Grpc.Core;
+using RouteGuide.Core.Protocol;
+using RouteGuide.Core.Rpc;
+using RouteGuide.Core.Statistics;
+using RouteGuide.Core.Tests.Harness;
+
+namespace RouteGuide.Core.Tests.Rpc;
+
+/// <summary>
+/// RecordRoute where timing, cancellation and concurrency matter: over real HTTP/2 on loopback only.
+/// (ASP.NET Core's in-memory TestServer does not model stream resets and deadlines the way a real
+/// HTTP/2 connection does.)
+/// </summary>
+public class RecordRouteCancellationTests
+{
+    private static readonly FeatureCatalog Catalog = FeatureCatalog.Default;
+
+    [TestCase(0)]
+    [TestCase(5)]
+    public async Task A_client_that_cancels_ends_the_handler_and_later_calls_work(int pointsBeforeCancel)
+    {
+        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, Catalog);
+        using var cancellation = new CancellationTokenSource();
+        var serverHasAll = new TaskCompletionSource();
+        var endless = Routes.WithHook(Endless(), async (index, token) =>
+        {
+            if (index + 1 == pointsBeforeCancel || pointsBeforeCancel == 0)
+            {
+                serverHasAll.TrySetResult();
+                await Task.Delay(Timeout.Infinite, token);
+            }
+        });
+
+        var call = host.Client.RecordRouteAsync(endless, cancellationToken: cancellation.Token);
+        await serverHasAll.Task;
+        await host.Eventually(() => host.Service.ActiveCalls == 1, "the call reached the server");
+        await cancellation.CancelAsync();
+
+        await FluentActions.Awaiting(() => call).Should().ThrowAsync<OperationCanceledException>();
+        await host.WaitForNoActiveCallsAsync();
+        host.Errors.Should().BeEmpty();
+        (await host.Client.RecordRouteAsync(Routes.Random(1, Catalog, 3))).PointCount.Should().Be(3);
+    }
+
+    [Test]
+    public async Task A_deadline_that_expires_mid_stream_ends_the_call_with_DeadlineExceeded()
+    {
+        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, Catalog);
+        using var stop = new CancellationTokenSource();
+        var stalled = Routes.WithHook(Endless(), async (index, _) =>
+        {
+            if (index == 9)
+            {
+                // A source that ignores cancellation: the deadline must still end the call.
+                await Task.Delay(Timeout.Infinite, stop.Token);
+            }
+        });
+
+        var call = () => host.Client.RecordRouteAsync(stalled, deadline: DateTime.UtcNow.AddMilliseconds(300));
+
+        var deadlineError = (await call.Should().ThrowAsync<RpcException>()).Which;
+        deadlineError.StatusCode.Should().Be(StatusCode.DeadlineExceeded, deadlineError.ToString());
+        await stop.CancelAsync();
+        await host.WaitForNoActiveCallsAsync();
+        host.Errors.Should().BeEmpty();
+        (await host.Client.RecordRouteAsync(Routes.Random(2, Catalog, 4))).PointCount.Should().Be(4);
+    }
+
+    [Test]
+    public async Task An_exception_from_the_point_source_cancels_the_call_and_propagates()
+    {
+        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, Catalog);
+
+        var call = () => host.Client.RecordRouteAsync(Failing());
+
+        await call.Should().ThrowAsync<FormatException>().WithMessage("bad input file");
+        await host.WaitForNoActiveCallsAsync();
+
+        static IEnumerable<Point> Failing()
+        {
+            yield return new Point { Latitude = 1, Longitude = 2 };
+            throw new FormatException("bad input file");
+        }
+    }
+
+    [Test]
+    public async Task Fifty_concurrent_calls_on_one_channel_each_get_their_own_exact_summary()
+    {
+        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, Catalog);
+        var routes = Enumerable.Range(0, 50).Select(i => Routes.Random(1000 + i, Catalog, count: 200 + (i * 37))).ToArray();
+
+        var summaries = await Task.WhenAll(routes.Select(route => host.Client.RecordRouteAsync(route)));
+
+        for (var i = 0; i < routes.Length; i++)
+        {
+            var expected = Routes.RecordLocally(routes[i], Catalog);
+            summaries[i].PointCount.Should().Be(routes[i].Length);
+            summaries[i].FeatureCount.Should().Be((int)expected.FeatureCount);
+            summaries[i].Distance.Should().Be(expected.SummaryDistanceMetres);
+        }
+    }
+
+    private static IEnumerable<Point> Endless()
+    {
+        for (var i = 0; ; i++)
+        {
+            yield return new Point { Latitude = i % 1000, Longitude = i % 2000 };
+        }
+    }
+}
