@@ -1,0 +1,64 @@
+// A RouteGuide client in Node.js. Prints one JSON value on stdout.
+//   node client.js record  TARGET POINTS.json     stream the points, print the RouteSummary
+//   node client.js feature TARGET LAT LON         print the Feature at a point
+//   node client.js list    TARGET LAT LON LAT LON print the Features in a rectangle
+//   node client.js chat    TARGET NOTES.json      send the notes, print every note received
+'use strict';
+const fs = require('fs');
+const { grpc, routeguide } = require('./routeguide');
+
+const [mode, target, ...rest] = process.argv.slice(2);
+const client = new routeguide.RouteGuide(target, grpc.credentials.createInsecure());
+const deadline = () => new Date(Date.now() + 60000);
+
+function done(error, value) {
+  if (error) {
+    process.stdout.write(JSON.stringify({ error: { code: error.code, details: error.details } }) + '\n');
+  } else {
+    process.stdout.write(JSON.stringify(value) + '\n');
+  }
+  client.close();
+}
+
+function point(lat, lon) {
+  return { latitude: Number(lat), longitude: Number(lon) };
+}
+
+switch (mode) {
+  case 'record': {
+    const points = JSON.parse(fs.readFileSync(rest[0], 'utf8'));
+    const call = client.recordRoute({ deadline: deadline() }, done);
+    for (const p of points) {
+      call.write(p);
+    }
+    call.end();
+    break;
+  }
+  case 'feature':
+    client.getFeature(point(rest[0], rest[1]), { deadline: deadline() }, done);
+    break;
+  case 'list': {
+    const features = [];
+    const call = client.listFeatures({ lo: point(rest[0], rest[1]), hi: point(rest[2], rest[3]) }, { deadline: deadline() });
+    call.on('data', (feature) => features.push(feature));
+    call.on('error', (error) => done(error));
+    call.on('end', () => done(null, features));
+    break;
+  }
+  case 'chat': {
+    const notes = JSON.parse(fs.readFileSync(rest[0], 'utf8'));
+    const received = [];
+    const call = client.routeChat({ deadline: deadline() });
+    call.on('data', (note) => received.push(note));
+    call.on('error', (error) => done(error));
+    call.on('end', () => done(null, received));
+    for (const note of notes) {
+      call.write(note);
+    }
+    call.end();
+    break;
+  }
+  default:
+    process.stderr.write(`unknown mode ${mode}\n`);
+    process.exit(2);
+}
