@@ -107,7 +107,8 @@ internal static class BenchCommand
         var progress = new long[settings.Calls];
         long total = (long)settings.Points * settings.Calls;
         var where = inProcess ? $"{target.Display()} (server in this process)" : target.Display();
-        output.WriteLine(string.Create(culture, $"Streaming {settings.Points:N0} points in each of {settings.Calls:N0} concurrent call(s) to {where}, one channel."));
+        var calling = settings.Calls == 1 ? "in 1 call" : string.Create(culture, $"in each of {settings.Calls:N0} concurrent calls on one channel");
+        output.WriteLine(string.Create(culture, $"Streaming {settings.Points:N0} points {calling} to {where}."));
         output.Flush();
 
         using var channel = RouteGuideChannel.ForAddress(target);
