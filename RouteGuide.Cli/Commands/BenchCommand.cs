@@ -1,0 +1,184 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using RouteGuide.Core.Protocol;
+using RouteGuide.Core.Rpc;
+using RouteGuide.Core.Statistics;
+using RouteGuideClient = RouteGuide.Core.Protocol.RouteGuide.RouteGuideClient;
+
+namespace RouteGuide.Cli.Commands;
+
+/// <summary>What <c>bench</c> does.</summary>
+/// <param name="Target">The server; null with <paramref name="InProcess"/>.</param>
+/// <param name="InProcess">Start a server in this process (127.0.0.1, free port, real HTTP/2) and use it.</param>
+/// <param name="Points">Points per call.</param>
+/// <param name="Calls">Concurrent calls, all on one channel.</param>
+internal sealed record BenchSettings(Uri? Target, bool InProcess, int Points = BenchCommand.DefaultPoints, int Calls = 1);
+
+/// <summary><c>bench</c>: RecordRoute throughput, checking that the server counted every point.</summary>
+internal static class BenchCommand
+{
+    public const int DefaultPoints = 1_000_000;
+
+    public static Command Create()
+    {
+        var target = CliOptions.Target(required: false);
+        var inProcess = new Option<bool>("--in-process")
+        {
+            Description = "Start a RouteGuide server in this process (127.0.0.1, a free port, HTTP/2 over TCP) and stream to it.",
+        };
+        var points = CliOptions.Count("--points", "Points to stream in each call.", minimum: 1, DefaultPoints);
+        var calls = CliOptions.Count("--calls", "Concurrent calls, all on one channel.", minimum: 1, defaultValue: 1, helpName: "C");
+
+        var command = new Command("bench", "Measure RecordRoute throughput: stream N points in each of C concurrent calls and check every summary's count.")
+        {
+            target,
+            inProcess,
+            points,
+            calls,
+        };
+        command.Validators.Add(result =>
+        {
+            if (result.IsGiven(target) == result.GetValue(inProcess))
+            {
+                result.AddError("give either --target URL or --in-process.");
+            }
+        });
+        command.SetAction((parseResult, cancellationToken) =>
+        {
+            var output = parseResult.InvocationConfiguration.Output;
+            return RunAsync(
+                new BenchSettings(
+                    parseResult.GetValue(target) is { } url ? CliOptions.ParseTarget(url) : null,
+                    parseResult.GetValue(inProcess),
+                    parseResult.GetValue(points),
+                    parseResult.GetValue(calls)),
+                output,
+                parseResult.InvocationConfiguration.Error,
+                interactive: ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected,
+                cancellationToken);
+        });
+        return command;
+    }
+
+    /// <summary>Runs the benchmark.</summary>
+    /// <param name="settings">What to run.</param>
+    /// <param name="output">Progress and results.</param>
+    /// <param name="error">The failure line, if any.</param>
+    /// <param name="interactive">Whether <paramref name="output"/> is a terminal, where progress rewrites one line.</param>
+    /// <param name="cancellationToken">Stops the benchmark.</param>
+    /// <returns>The exit code: 1 when a call fails or a summary does not count exactly the points sent.</returns>
+    public static async Task<int> RunAsync(BenchSettings settings, TextWriter output, TextWriter error, bool interactive, CancellationToken cancellationToken)
+    {
+        InProcessServer? server = null;
+        var target = settings.Target;
+        try
+        {
+            if (settings.InProcess)
+            {
+                server = await InProcessServer.StartAsync(FeatureCatalog.Default, cancellationToken: cancellationToken);
+                target = server.Address;
+            }
+
+            if (target is null)
+            {
+                throw CommandException.Input("give either --target URL or --in-process.");
+            }
+
+            return await RunCallsAsync(settings, target, settings.InProcess, output, interactive, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            return Failures.Report(error, "bench", e, target);
+        }
+        finally
+        {
+            if (server is not null)
+            {
+                await server.DisposeAsync();
+            }
+        }
+    }
+
+    private static async Task<int> RunCallsAsync(BenchSettings settings, Uri target, bool inProcess, TextWriter output, bool interactive, CancellationToken cancellationToken)
+    {
+        var culture = CultureInfo.InvariantCulture;
+        var route = new BenchRoute(FeatureCatalog.Default);
+        var progress = new long[settings.Calls];
+        long total = (long)settings.Points * settings.Calls;
+        var where = inProcess ? $"{target.Display()} (server in this process)" : target.Display();
+        var calling = settings.Calls == 1 ? "in 1 call" : string.Create(culture, $"in each of {settings.Calls:N0} concurrent calls on one channel");
+        output.WriteLine(string.Create(culture, $"Streaming {settings.Points:N0} points {calling} to {where}."));
+        output.Flush();
+
+        using var channel = RouteGuideChannel.ForAddress(target);
+        var client = channel.CreateRouteGuideClient();
+        using var failFast = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var stopProgress = new CancellationTokenSource();
+        var reporter = BenchProgress.RunAsync(output, interactive, progress, total, stopProgress.Token);
+
+        var started = Stopwatch.GetTimestamp();
+        var calls = new Task<RouteSummary>[settings.Calls];
+        for (var i = 0; i < calls.Length; i++)
+        {
+            calls[i] = CallAsync(client, route.Points(settings.Points, progress, i), failFast);
+        }
+
+        try
+        {
+            await Task.WhenAll(calls);
+        }
+        catch
+        {
+            // Report the failure that stopped the others, not the cancellations it caused.
+            var first = calls.Where(call => call.IsFaulted).Select(call => call.Exception!.InnerException!)
+                .FirstOrDefault(e => e is not OperationCanceledException and not Grpc.Core.RpcException { StatusCode: Grpc.Core.StatusCode.Cancelled });
+            if (first is not null)
+            {
+                throw first;
+            }
+
+            throw;
+        }
+        finally
+        {
+            await stopProgress.CancelAsync();
+            await reporter;
+        }
+
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        var sent = BenchProgress.Sent(progress);
+        var bytes = route.PayloadBytes(settings.Points) * settings.Calls;
+        var seconds = elapsed.TotalSeconds;
+        output.WriteLine(string.Create(culture, $"Sent {sent:N0} points in {seconds:F2} s."));
+        output.WriteLine(string.Create(culture, $"  points/s   {sent / seconds:N0}"));
+        output.WriteLine(string.Create(culture, $"  MB/s       {bytes / 1e6 / seconds:N2}  ({bytes / 1e6:N1} MB: protobuf points plus {BenchRoute.FrameHeaderBytes}-byte gRPC frame headers; 1 MB = 10^6 bytes)"));
+        output.WriteLine(string.Create(culture, $"  elapsed    {seconds:F2} s"));
+
+        var miscounted = calls.Select((call, index) => (Index: index, Counted: call.Result.PointCount)).Where(c => c.Counted != settings.Points).ToArray();
+        if (miscounted.Length == 0)
+        {
+            output.WriteLine(string.Create(culture, $"  check      passed: every summary counts exactly the {settings.Points:N0} points its call sent"));
+            return ExitCodes.Success;
+        }
+
+        var details = string.Join(", ", miscounted.Select(c => string.Create(culture, $"call {c.Index + 1} counted {c.Counted:N0}")));
+        output.WriteLine(string.Create(culture, $"  check      FAILED: {details} of {settings.Points:N0} sent"));
+        throw new CommandException(ExitCodes.Failure, string.Create(
+            culture, $"the server at {target.Display()} did not count every point: {details} of {settings.Points:N0} sent."));
+    }
+
+    private static async Task<RouteSummary> CallAsync(RouteGuideClient client, IEnumerable<Point> points, CancellationTokenSource failFast)
+    {
+        try
+        {
+            return await client.RecordRouteAsync(points, cancellationToken: failFast.Token);
+        }
+        catch
+        {
+            // One failed call stops the others: the run is over.
+            await failFast.CancelAsync();
+            throw;
+        }
+    }
+}

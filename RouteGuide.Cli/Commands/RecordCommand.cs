@@ -1,0 +1,98 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using RouteGuide.Core.Protocol;
+using RouteGuide.Core.Rpc;
+using RouteGuide.Core.Statistics;
+
+namespace RouteGuide.Cli.Commands;
+
+/// <summary>What <c>record</c> does.</summary>
+/// <param name="Target">The server.</param>
+/// <param name="PointsPath">A JSON points file to send; or null to send a random route.</param>
+/// <param name="RandomPoints">The length of the random route (when there is no file).</param>
+/// <param name="Seed">Seed for the random route.</param>
+/// <param name="Json">Print one JSON object instead of text.</param>
+internal sealed record RecordSettings(Uri Target, string? PointsPath = null, int? RandomPoints = null, int? Seed = null, bool Json = false);
+
+/// <summary><c>record</c>: streams a route to a RouteGuide server with RecordRoute and prints the summary.</summary>
+internal static class RecordCommand
+{
+    public static Command Create()
+    {
+        var target = CliOptions.Target(required: true);
+        var points = new Option<string>("--points")
+        {
+            Description = "Send the points in this JSON file: an array of {\"latitude\":..,\"longitude\":..} in E7 units (degrees × 10^7).",
+            HelpName = "FILE.json",
+        };
+        var random = CliOptions.OptionalCount("--random", "Send a random route of N points (catalog features and random places).", minimum: 1);
+        var seed = CliOptions.Seed();
+        var json = new Option<bool>("--json") { Description = "Print the result as one JSON object." };
+
+        var command = new Command("record", "Stream a route to a RouteGuide server with RecordRoute and print its summary.")
+        {
+            target,
+            points,
+            random,
+            seed,
+            json,
+        };
+        command.Validators.Add(result =>
+        {
+            var file = result.IsGiven(points);
+            var randomRoute = result.IsGiven(random);
+            if (file == randomRoute)
+            {
+                result.AddError("give either --points FILE.json or --random N.");
+            }
+            else if (file && result.IsGiven(seed))
+            {
+                result.AddError("--seed goes with --random, not with --points.");
+            }
+        });
+        command.SetAction((parseResult, cancellationToken) => RunAsync(
+            new RecordSettings(
+                CliOptions.ParseTarget(parseResult.GetRequiredValue(target))!,
+                parseResult.GetValue(points),
+                parseResult.GetValue(random),
+                parseResult.GetValue(seed),
+                parseResult.GetValue(json)),
+            parseResult.InvocationConfiguration.Output,
+            parseResult.InvocationConfiguration.Error,
+            cancellationToken));
+        return command;
+    }
+
+    /// <summary>Sends the route and prints the summary.</summary>
+    /// <returns>The exit code.</returns>
+    public static async Task<int> RunAsync(RecordSettings settings, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        try
+        {
+            Point[] route = settings.PointsPath is { } path
+                ? PointsFile.Load(path)
+                : RandomRoute.Create(RandomRoute.CreateRandom(settings.Seed), FeatureCatalog.Default, settings.RandomPoints);
+
+            using var channel = RouteGuideChannel.ForAddress(settings.Target);
+            var summary = await channel.CreateRouteGuideClient().RecordRouteAsync(route, cancellationToken: cancellationToken);
+
+            if (settings.Json)
+            {
+                var result = new RecordResultJson(route.Length, summary.PointCount, summary.FeatureCount, summary.Distance, summary.ElapsedTime);
+                output.WriteLine(JsonSerializer.Serialize(result, CliJsonContext.Default.RecordResultJson));
+            }
+            else
+            {
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Sent {route.Length:N0} points to {settings.Target.Display()}."));
+                SummaryText.Write(output, summary);
+            }
+
+            return ExitCodes.Success;
+        }
+        catch (Exception e)
+        {
+            return Failures.Report(error, "record", e, settings.Target);
+        }
+    }
+}

@@ -1,0 +1,112 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using RouteGuide.Core.Rpc;
+using RouteGuide.Core.Statistics;
+
+namespace RouteGuide.Cli;
+
+/// <summary>
+/// The RouteGuide service hosted in this process by ASP.NET Core and Kestrel, over HTTP/2 only (h2c for
+/// http:// addresses). <c>demo</c> and <c>bench --in-process</c> run one on 127.0.0.1 with a free port;
+/// <c>serve</c> runs one until it is stopped.
+/// </summary>
+internal sealed class InProcessServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private InProcessServer(WebApplication app, IReadOnlyList<Uri> addresses)
+    {
+        _app = app;
+        Addresses = addresses;
+    }
+
+    /// <summary>Every address the server listens on, with the actual port when port 0 was asked for.</summary>
+    public IReadOnlyList<Uri> Addresses { get; }
+
+    /// <summary>The first address the server listens on.</summary>
+    public Uri Address => Addresses[0];
+
+    /// <summary>Starts a server.</summary>
+    /// <param name="catalog">The features the service knows.</param>
+    /// <param name="port">The port on 127.0.0.1; 0 for any free port. Ignored when <paramref name="urls"/> is given.</param>
+    /// <param name="urls">ASP.NET Core URLs to listen on instead (separated by ';'), e.g. <c>http://127.0.0.1:6000</c>.</param>
+    /// <param name="logCalls">Log each call, in one line, on the console; otherwise log nothing.</param>
+    /// <param name="cancellationToken">Abandons the start.</param>
+    /// <returns>The running server; dispose it to stop it.</returns>
+    /// <exception cref="CommandException">The server cannot listen where asked (exit code 1).</exception>
+    public static async Task<InProcessServer> StartAsync(
+        IFeatureLookup catalog, int port = 0, string? urls = null, bool logCalls = false, CancellationToken cancellationToken = default)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.ClearProviders();
+        if (logCalls)
+        {
+            builder.Logging.AddSimpleConsole(console =>
+            {
+                console.SingleLine = true;
+                console.TimestampFormat = "HH:mm:ss ";
+            });
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            builder.Logging.AddFilter(CallLoggingInterceptor.Category, LogLevel.Information);
+        }
+
+        // A stream still open when the server stops gets two seconds to finish, then its connection is closed.
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(2));
+        builder.Services.AddGrpc(grpc =>
+        {
+            if (logCalls)
+            {
+                grpc.Interceptors.Add<CallLoggingInterceptor>();
+            }
+        });
+        builder.Services.AddSingleton(catalog);
+        builder.Services.AddRouteGuide();
+
+        if (urls is null)
+        {
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port, listen => listen.Protocols = HttpProtocols.Http2));
+        }
+        else
+        {
+            builder.WebHost.UseUrls(urls);
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen => listen.Protocols = HttpProtocols.Http2));
+        }
+
+        var app = builder.Build();
+        app.MapGrpcService<RouteGuideService>();
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or FormatException or UriFormatException)
+        {
+            await app.DisposeAsync();
+            var where = urls ?? $"127.0.0.1:{port}";
+            throw new CommandException(ExitCodes.Failure, $"cannot listen on {where}: {e.Message}", e);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses
+            .Select(address => new Uri(address, UriKind.Absolute))
+            .ToArray() ?? [];
+        return new InProcessServer(app, addresses);
+    }
+
+    /// <summary>Stops the server: calls still open get a short grace period.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync(CancellationToken.None);
+        await _app.DisposeAsync();
+    }
+}

@@ -1,0 +1,42 @@
+using RouteGuide.Cli;
+
+namespace RouteGuide.Core.Tests.Cli;
+
+public class BenchCommandTests
+{
+    [Test]
+    public async Task An_in_process_run_reports_throughput_and_the_exact_count_check_as_passed()
+    {
+        var result = await CliRunner.RunAsync("bench", "--in-process", "--points", "20000", "--calls", "2");
+
+        result.ExitCode.Should().Be(ExitCodes.Success, result.Error);
+        result.Error.Should().BeEmpty();
+        result.Output.Should().Contain("Sent 40,000 points in ");
+        result.Output.Should().MatchRegex(@"(?m)^  points/s +[\d,]+$");
+        result.Output.Should().MatchRegex(@"(?m)^  MB/s +[\d,]+\.\d\d ");
+        result.Output.Should().MatchRegex(@"(?m)^  elapsed +[\d.]+ s$");
+        result.Output.Should().Contain("check      passed: every summary counts exactly the 20,000 points its call sent");
+        result.Output.Should().NotContain("\r", "progress rewrites a line only on a terminal");
+    }
+
+    [Test]
+    public void The_payload_is_each_points_protobuf_size_plus_a_5_byte_frame_header()
+    {
+        var route = new BenchRoute(Core.Statistics.FeatureCatalog.Default, poolSize: 16);
+        var progress = new long[1];
+
+        var points = route.Points(40, progress, 0).ToArray();
+
+        route.PayloadBytes(40).Should().Be(points.Sum(p => (long)p.CalculateSize() + 5));
+        progress[0].Should().Be(40);
+    }
+
+    [Test]
+    public async Task Bench_has_help()
+    {
+        var result = await CliRunner.RunAsync("bench", "--help");
+
+        result.ExitCode.Should().Be(ExitCodes.Success);
+        result.Output.Should().Contain("--in-process").And.Contain("--calls");
+    }
+}

@@ -1,0 +1,158 @@
+using System.Globalization;
+using Grpc.Core;
+using RouteGuide.Cli;
+
+namespace RouteGuide.Core.Tests.Cli;
+
+/// <summary>Every failure: one line on stderr naming the problem, no stack trace, exit code 1 (run time) or 2 (input).</summary>
+public class CliErrorTests
+{
+    private ScratchDirectory _files = null!;
+
+    [SetUp]
+    public void CreateFiles() => _files = new ScratchDirectory();
+
+    [TearDown]
+    public void DeleteFiles() => _files.Dispose();
+
+    private static string ClosedTarget => "http://127.0.0.1:" + CliRunner.ClosedPort().ToString(CultureInfo.InvariantCulture);
+
+    [TestCase("--bogus")]
+    [TestCase("record", "--target", "http://127.0.0.1:1", "--random", "3", "--bogus")]
+    [TestCase("frobnicate")]
+    public async Task An_unknown_option_or_command_is_a_usage_error(params string[] args)
+    {
+        var result = await CliRunner.RunAsync(args);
+
+        result.ShouldFailWith(ExitCodes.InputError, args[^1], "--help");
+    }
+
+    [TestCase("demo", "--points", "0")]
+    [TestCase("demo", "--points", "many")]
+    [TestCase("record", "--random", "3")]
+    [TestCase("record", "--target", "127.0.0.1:50051", "--random", "3")]
+    [TestCase("record", "--target", "http://127.0.0.1:1")]
+    [TestCase("record", "--target", "http://127.0.0.1:1", "--random", "3", "--points", "x.json")]
+    [TestCase("bench")]
+    [TestCase("bench", "--in-process", "--target", "http://127.0.0.1:1")]
+    [TestCase("bench", "--in-process", "--calls", "0")]
+    [TestCase("serve", "--port", "70000")]
+    [TestCase("serve", "--port", "1", "--urls", "http://127.0.0.1:2")]
+    public async Task Bad_arguments_are_a_usage_error(params string[] args)
+    {
+        var result = await CliRunner.RunAsync(args);
+
+        result.ShouldFailWith(ExitCodes.InputError, "routeguide " + args[0] + ":");
+    }
+
+    [Test]
+    public async Task A_missing_points_file_is_an_input_error_naming_the_file()
+    {
+        var missing = Path.Combine(_files.Path, "missing.json");
+
+        var result = await CliRunner.RunAsync("record", "--target", ClosedTarget, "--points", missing);
+
+        result.ShouldFailWith(ExitCodes.InputError, missing);
+    }
+
+    [TestCase("""[{"latitude":1,"longitude":2},{"latitude":"north","longitude":2}]""", "entry 1")]
+    [TestCase("""[{"latitude":1,"longitude":2},{"latitude":3,"longitude":4},{"latitude":5}]""", "entry 2")]
+    [TestCase("""[{"latitude":1,"longitude":2}, null]""", "entry 1")]
+    [TestCase("""[{"latitude":1,"longitude":2}""", "invalid JSON")]
+    [TestCase("""{"latitude":1,"longitude":2}""", "expected a JSON array")]
+    [TestCase("[]", "empty")]
+    public async Task A_malformed_points_file_is_an_input_error_naming_the_file_and_entry(string json, string mention)
+    {
+        var file = _files.Write("route.json", json);
+
+        var result = await CliRunner.RunAsync("record", "--target", ClosedTarget, "--points", file);
+
+        result.ShouldFailWith(ExitCodes.InputError, file, mention);
+    }
+
+    [TestCase(950_000_000, 0, "latitude is out of range")]
+    [TestCase(0, -1_800_000_001, "longitude is out of range")]
+    [TestCase(-900_000_001, 1_800_000_001, "latitude and longitude are both out of range")]
+    public async Task An_out_of_range_point_in_a_file_is_an_input_error_naming_the_file_and_entry(int latitude, int longitude, string problem)
+    {
+        var file = _files.Write("route.json", $$"""[{"latitude":1,"longitude":2},{"latitude":{{latitude}},"longitude":{{longitude}}}]""");
+
+        var result = await CliRunner.RunAsync("record", "--target", ClosedTarget, "--points", file);
+
+        result.ShouldFailWith(ExitCodes.InputError, file, "entry 1", problem, latitude.ToString(CultureInfo.InvariantCulture));
+    }
+
+    [Test]
+    public async Task An_unreachable_target_is_a_runtime_failure_naming_the_target()
+    {
+        var target = ClosedTarget;
+
+        var result = await CliRunner.RunAsync("record", "--target", target, "--random", "3");
+
+        result.ShouldFailWith(ExitCodes.Failure, "cannot reach the RouteGuide server at " + target);
+    }
+
+    [Test]
+    public async Task Bench_against_an_unreachable_target_is_a_runtime_failure_naming_the_target()
+    {
+        var target = ClosedTarget;
+
+        var result = await CliRunner.RunAsync("bench", "--target", target, "--points", "10", "--calls", "3");
+
+        result.ShouldFailWith(ExitCodes.Failure, "cannot reach the RouteGuide server at " + target);
+    }
+
+    [TestCase("""[{"location":{"latitude":1,"longitude":2},"name":"A"},{"location":{"latitude":1},"name":"B"}]""", "entry 1")]
+    [TestCase("""[{"location":{"latitude":1,"longitude":2},"name":"A"},{"location":{"latitude":1,"longitude":2},"name":"B"}]""", "entry 1")]
+    [TestCase("not json", "invalid JSON")]
+    public async Task A_bad_catalog_stops_serve_before_it_listens(string json, string mention)
+    {
+        var catalog = _files.Write("catalog.json", json);
+
+        var result = await CliRunner.RunAsync("serve", "--port", "0", "--catalog", catalog);
+
+        result.ShouldFailWith(ExitCodes.InputError, catalog, mention);
+        result.Output.Should().NotContain("Listening on");
+    }
+
+    [Test]
+    public async Task A_missing_catalog_stops_serve_naming_the_file()
+    {
+        var missing = Path.Combine(_files.Path, "nowhere.json");
+
+        var result = await CliRunner.RunAsync("serve", "--port", "0", "--catalog", missing);
+
+        result.ShouldFailWith(ExitCodes.InputError, missing);
+    }
+
+    [Test]
+    public void A_point_the_server_rejects_with_InvalidArgument_is_an_input_error_with_the_servers_reason()
+    {
+        using var error = new StringWriter();
+        var rejected = new RpcException(new Status(StatusCode.InvalidArgument, "latitude is out of range (latitude 950000000, longitude 0)."));
+
+        var exitCode = Failures.Report(error, "record", rejected, new Uri("http://127.0.0.1:50051"));
+
+        new CliResult(exitCode, string.Empty, error.ToString())
+            .ShouldFailWith(ExitCodes.InputError, "routeguide record:", "http://127.0.0.1:50051 rejected the route", "latitude is out of range");
+    }
+
+    [Test]
+    public void An_unexpected_exception_is_still_one_line_without_a_stack_trace()
+    {
+        using var error = new StringWriter();
+        Exception thrown;
+        try
+        {
+            throw new InvalidOperationException("first line\nsecond line");
+        }
+        catch (InvalidOperationException e)
+        {
+            thrown = e;
+        }
+
+        var exitCode = Failures.Report(error, "demo", thrown);
+
+        new CliResult(exitCode, string.Empty, error.ToString()).ShouldFailWith(ExitCodes.Failure, "first line second line");
+    }
+}
