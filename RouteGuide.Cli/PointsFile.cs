@@ -55,28 +55,13 @@ internal static class PointsFile
             var entry = entries[i] ?? throw CommandException.Input($"points file {path}: entry {i} is null; {Expected}.");
             if (!GeoPoint.IsValid(entry.Latitude, entry.Longitude))
             {
-                throw CommandException.Input($"points file {path}: entry {i}: {DescribeRangeError(entry.Latitude, entry.Longitude)}");
+                throw CommandException.Input($"points file {path}: entry {i}: {GeoPoint.DescribeRangeError(entry.Latitude, entry.Longitude)}");
             }
 
             points[i] = new Point { Latitude = entry.Latitude, Longitude = entry.Longitude };
         }
 
         return points;
-    }
-
-    private static string DescribeRangeError(int latitude, int longitude)
-    {
-        var latitudeOk = latitude is >= GeoPoint.MinLatitude and <= GeoPoint.MaxLatitude;
-        var longitudeOk = longitude is >= GeoPoint.MinLongitude and <= GeoPoint.MaxLongitude;
-        var problem = (latitudeOk, longitudeOk) switch
-        {
-            (false, false) => "latitude and longitude are both out of range",
-            (false, true) => "latitude is out of range",
-            _ => "longitude is out of range",
-        };
-        return string.Create(
-            CultureInfo.InvariantCulture,
-            $"{problem} (latitude {latitude}, longitude {longitude}; in E7 units the latitude must be within ±{GeoPoint.MaxLatitude}, the longitude within ±{GeoPoint.MaxLongitude}).");
     }
 
     private static string DescribeJsonError(string path, JsonException e)
