@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -21,7 +22,10 @@ namespace RouteGuide.Core.Rpc;
 /// </para>
 /// <para>
 /// Errors reach the client as gRPC statuses: an out-of-range point or a missing field is
-/// <see cref="StatusCode.InvalidArgument"/> with a message naming the point; a cancelled call ends
+/// <see cref="StatusCode.InvalidArgument"/> with a message naming the point; a request message that
+/// cannot be read (not valid protobuf, or a length prefix over 2 GiB) is <see cref="StatusCode.Internal"/>,
+/// as gRPC reports request parse errors, naming the message's index and logged as the client's fault,
+/// not as a server error; a cancelled call ends
 /// promptly as <see cref="StatusCode.Cancelled"/> (or the host's <see cref="StatusCode.DeadlineExceeded"/>)
 /// without logging an error; any other failure is logged and reaches the client as
 /// <see cref="StatusCode.Internal"/> with no internal details.
@@ -113,23 +117,32 @@ public sealed class RouteGuideService : RouteGuideBase
         return Guard(nameof(RouteChat), context, async () =>
         {
             long index = 0;
-            while (await requestStream.MoveNext(context.CancellationToken).ConfigureAwait(false))
+            try
             {
-                var note = requestStream.Current;
-                var location = Require(note.Location, $"the location of note {index}");
-                if (note.Message.Length > _options.MaxNoteMessageLength)
+                while (await requestStream.MoveNext(context.CancellationToken).ConfigureAwait(false))
                 {
-                    throw new RpcException(new Status(
-                        StatusCode.InvalidArgument,
-                        $"Note {index} has a message of {note.Message.Length} characters; the limit is {_options.MaxNoteMessageLength}."));
-                }
+                    var note = requestStream.Current;
+                    var location = Require(note.Location, $"the location of note {index}");
+                    if (note.Message.Length > _options.MaxNoteMessageLength)
+                    {
+                        throw new RpcException(new Status(
+                            StatusCode.InvalidArgument,
+                            $"Note {index} has a message of {note.Message.Length} characters; the limit is {_options.MaxNoteMessageLength}."));
+                    }
 
-                foreach (var earlier in _notes.Post(location.Key, note))
-                {
-                    await responseStream.WriteAsync(earlier).ConfigureAwait(false);
-                }
+                    foreach (var earlier in _notes.Post(location.Key, note))
+                    {
+                        await responseStream.WriteAsync(earlier).ConfigureAwait(false);
+                    }
 
-                index++;
+                    index++;
+                }
+            }
+            catch (Exception e) when (e is InvalidProtocolBufferException && IsUnreadableRequest(e, context.CancellationToken))
+            {
+                // Only a parse failure here: an IOException may come from writing a reply, where the
+                // general rules below apply.
+                throw UnreadableRequest(nameof(RouteChat), index, nameof(RouteNote), e);
             }
 
             return true;
@@ -140,23 +153,48 @@ public sealed class RouteGuideService : RouteGuideBase
     {
         var recorder = _recorders.StartRoute();
         var cancellationToken = context.CancellationToken;
-        while (await requestStream.MoveNext(cancellationToken).ConfigureAwait(false))
+        try
         {
-            var point = requestStream.Current;
-            try
+            while (await requestStream.MoveNext(cancellationToken).ConfigureAwait(false))
             {
-                recorder.Record(point.Latitude, point.Longitude);
+                var point = requestStream.Current;
+                try
+                {
+                    recorder.Record(point.Latitude, point.Longitude);
+                }
+                catch (ArgumentOutOfRangeException e)
+                {
+                    Log.RouteRejected(_logger, e.Message);
+                    throw new RpcException(new Status(StatusCode.InvalidArgument, e.Message));
+                }
             }
-            catch (ArgumentOutOfRangeException e)
-            {
-                Log.RouteRejected(_logger, e.Message);
-                throw new RpcException(new Status(StatusCode.InvalidArgument, e.Message));
-            }
+        }
+        catch (Exception e) when (IsUnreadableRequest(e, cancellationToken))
+        {
+            throw UnreadableRequest(nameof(RecordRoute), recorder.PointCount, nameof(Point), e);
         }
 
         var statistics = recorder.GetStatistics();
         Log.RouteRecorded(_logger, statistics.PointCount, statistics.FeatureCount, statistics.DistanceMetres, statistics.Elapsed.TotalSeconds);
         return statistics.ToSummary();
+    }
+
+    /// <summary>
+    /// Whether reading the request stream failed because of the bytes the client sent: not a valid
+    /// protobuf message, or a gRPC length prefix no server accepts (over 2 GiB, which Grpc.AspNetCore
+    /// reports as an <see cref="IOException"/>). A fault of the request, not of the server.
+    /// </summary>
+    private static bool IsUnreadableRequest(Exception e, CancellationToken cancellationToken) =>
+        !cancellationToken.IsCancellationRequested && e is InvalidProtocolBufferException or IOException;
+
+    private RpcException UnreadableRequest(string method, long index, string messageType, Exception e)
+    {
+        Log.RequestUnreadable(_logger, method, index, e.Message);
+        return new RpcException(new Status(
+            StatusCode.Internal,
+            e is InvalidProtocolBufferException
+                ? $"Message {index} of the request stream is not a valid {messageType}."
+                : $"Message {index} of the request stream could not be read."));
     }
 
     private static GeoPoint Require(Point? point, string what) =>
