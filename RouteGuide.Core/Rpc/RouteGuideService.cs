@@ -26,13 +26,20 @@ namespace RouteGuide.Core.Rpc;
 /// cannot be read (not valid protobuf, or a length prefix over 2 GiB) is <see cref="StatusCode.Internal"/>,
 /// as gRPC reports request parse errors, naming the message's index and logged as the client's fault,
 /// not as a server error; a cancelled call ends
-/// promptly as <see cref="StatusCode.Cancelled"/> (or the host's <see cref="StatusCode.DeadlineExceeded"/>)
-/// without logging an error; any other failure is logged and reaches the client as
+/// promptly as <see cref="StatusCode.Cancelled"/> (or <see cref="StatusCode.DeadlineExceeded"/> when the
+/// call is cancelled within a second of its deadline, which is how a client's own deadline reaches the
+/// server) without logging an error; any other failure is logged and reaches the client as
 /// <see cref="StatusCode.Internal"/> with no internal details.
 /// </para>
 /// </remarks>
 public sealed class RouteGuideService : RouteGuideBase
 {
+    /// <summary>A call cancelled less than this before its deadline is counted as having passed its deadline.</summary>
+    private static readonly TimeSpan DeadlineTolerance = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a failed read waits for the host to report that the client cancelled the call.</summary>
+    private static readonly TimeSpan CancellationReportWait = TimeSpan.FromSeconds(1);
+
     private readonly IFeatureLookup _features;
     private readonly IRouteRecorderFactory _recorders;
     private readonly RouteGuideServiceOptions _options;
@@ -138,10 +145,8 @@ public sealed class RouteGuideService : RouteGuideBase
                     index++;
                 }
             }
-            catch (Exception e) when (e is InvalidProtocolBufferException && IsUnreadableRequest(e, context.CancellationToken))
+            catch (InvalidProtocolBufferException e) when (!context.CancellationToken.IsCancellationRequested)
             {
-                // Only a parse failure here: an IOException may come from writing a reply, where the
-                // general rules below apply.
                 throw UnreadableRequest(nameof(RouteChat), index, nameof(RouteNote), e);
             }
 
@@ -169,9 +174,21 @@ public sealed class RouteGuideService : RouteGuideBase
                 }
             }
         }
-        catch (Exception e) when (IsUnreadableRequest(e, cancellationToken))
+        catch (InvalidProtocolBufferException e) when (!cancellationToken.IsCancellationRequested)
         {
             throw UnreadableRequest(nameof(RecordRoute), recorder.PointCount, nameof(Point), e);
+        }
+        catch (IOException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Either the client reset the stream (cancelled, or its deadline passed), which the host
+            // reports on the call's token a moment after the read fails, or the stream cannot be read
+            // (Grpc.AspNetCore reports a length prefix over 2 GiB this way). Wait, briefly, to tell which.
+            if (!await IsCancelledWithinAsync(CancellationReportWait, cancellationToken).ConfigureAwait(false))
+            {
+                throw UnreadableRequest(nameof(RecordRoute), recorder.PointCount, nameof(Point), e);
+            }
+
+            throw; // A cancellation, which Guard reports as one.
         }
 
         var statistics = recorder.GetStatistics();
@@ -179,14 +196,24 @@ public sealed class RouteGuideService : RouteGuideBase
         return statistics.ToSummary();
     }
 
-    /// <summary>
-    /// Whether reading the request stream failed because of the bytes the client sent: not a valid
-    /// protobuf message, or a gRPC length prefix no server accepts (over 2 GiB, which Grpc.AspNetCore
-    /// reports as an <see cref="IOException"/>). A fault of the request, not of the server.
-    /// </summary>
-    private static bool IsUnreadableRequest(Exception e, CancellationToken cancellationToken) =>
-        !cancellationToken.IsCancellationRequested && e is InvalidProtocolBufferException or IOException;
+    private static async Task<bool> IsCancelledWithinAsync(TimeSpan wait, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+            return false;
+        }
+        catch (OperationCanceledException)
+        {
+            return true;
+        }
+    }
 
+    /// <summary>
+    /// A request message that cannot be read: not valid protobuf, or a length prefix no server accepts.
+    /// The client's fault, not the server's: logged as information, and <see cref="StatusCode.Internal"/>
+    /// (as gRPC reports request parse errors) naming the message.
+    /// </summary>
     private RpcException UnreadableRequest(string method, long index, string messageType, Exception e)
     {
         Log.RequestUnreadable(_logger, method, index, e.Message);
@@ -217,7 +244,10 @@ public sealed class RouteGuideService : RouteGuideBase
         catch (Exception e) when (context.CancellationToken.IsCancellationRequested && e is OperationCanceledException or IOException or InvalidOperationException)
         {
             // The client cancelled, its deadline passed, or the connection went away: not a server error.
-            var status = context.Deadline <= DateTime.UtcNow
+            // The client's deadline timer runs a little ahead of the server's (the server starts its own
+            // from the timeout it receives), so the client's reset for its deadline may arrive just before
+            // the server's deadline: that is the deadline too.
+            var status = context.Deadline <= DateTime.UtcNow + DeadlineTolerance
                 ? new Status(StatusCode.DeadlineExceeded, $"{method} passed its deadline.")
                 : new Status(StatusCode.Cancelled, $"{method} was cancelled.");
             Log.CallEnded(_logger, method, status.StatusCode.ToString());
