@@ -23,7 +23,16 @@ namespace RouteGuide.Core.Tests.Harness;
 /// </summary>
 public sealed class RouteGuideTestHost : IAsyncDisposable
 {
+    /// <summary>
+    /// The server's limit on one received message unless a test's <c>configureGrpc</c> sets another:
+    /// 4 MiB, ASP.NET Core gRPC's own default, set explicitly so that it is visible here. A RecordRoute
+    /// point is about 12 bytes on the wire, so a real point never comes near it; a larger message fails
+    /// its call alone with <c>ResourceExhausted</c>.
+    /// </summary>
+    public const int DefaultMaxReceiveMessageSize = 4 * 1024 * 1024;
+
     private readonly WebApplication _app;
+    private int _stopped;
 
     private RouteGuideTestHost(WebApplication app, GrpcChannel channel, Uri address, FakeTimeProvider time, FakeLogCollector logs)
     {
@@ -74,7 +83,11 @@ public sealed class RouteGuideTestHost : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Debug);
         builder.Logging.AddFakeLogging();
-        builder.Services.AddGrpc(options => configureGrpc?.Invoke(options));
+        builder.Services.AddGrpc(options =>
+        {
+            options.MaxReceiveMessageSize = DefaultMaxReceiveMessageSize;
+            configureGrpc?.Invoke(options);
+        });
         builder.Services.AddSingleton<TimeProvider>(time);
         builder.Services.AddSingleton(catalog ?? FeatureCatalog.Default);
         builder.Services.AddSingleton(recorderOptions ?? RouteRecorderOptions.Default);
@@ -131,6 +144,22 @@ public sealed class RouteGuideTestHost : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Shuts the server down as a host does (stop accepting, let in-flight calls finish) and aborts the
+    /// calls still running after <paramref name="grace"/>. The channel stays open, so clients see what a
+    /// real server going away looks like. Disposing the host afterwards is still required.
+    /// </summary>
+    /// <param name="grace">How long in-flight calls may run on before their connections are aborted.</param>
+    public async Task StopServerAsync(TimeSpan grace)
+    {
+        Interlocked.Exchange(ref _stopped, 1);
+        using var timeout = new CancellationTokenSource(grace);
+        await _app.StopAsync(timeout.Token);
+    }
+
+    /// <summary>Fires when the server starts shutting down (see <see cref="StopServerAsync"/>).</summary>
+    public CancellationToken ServerStopping => _app.Lifetime.ApplicationStopping;
+
     /// <summary>The server's log records at <see cref="LogLevel.Error"/> or above.</summary>
     public IReadOnlyList<string> Errors => Logs.GetSnapshot().Where(r => r.Level >= LogLevel.Error).Select(r => $"{r.Message} {r.Exception}").ToList();
 
@@ -138,7 +167,11 @@ public sealed class RouteGuideTestHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Channel.Dispose();
-        await _app.StopAsync();
+        if (Interlocked.Exchange(ref _stopped, 1) == 0)
+        {
+            await _app.StopAsync();
+        }
+
         await _app.DisposeAsync();
     }
 }

@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -21,14 +22,24 @@ namespace RouteGuide.Core.Rpc;
 /// </para>
 /// <para>
 /// Errors reach the client as gRPC statuses: an out-of-range point or a missing field is
-/// <see cref="StatusCode.InvalidArgument"/> with a message naming the point; a cancelled call ends
-/// promptly as <see cref="StatusCode.Cancelled"/> (or the host's <see cref="StatusCode.DeadlineExceeded"/>)
-/// without logging an error; any other failure is logged and reaches the client as
+/// <see cref="StatusCode.InvalidArgument"/> with a message naming the point; a request message that
+/// cannot be read (not valid protobuf, or a length prefix over 2 GiB) is <see cref="StatusCode.Internal"/>,
+/// as gRPC reports request parse errors, naming the message's index and logged as the client's fault,
+/// not as a server error; a cancelled call ends
+/// promptly as <see cref="StatusCode.Cancelled"/> (or <see cref="StatusCode.DeadlineExceeded"/> when the
+/// call is cancelled within a second of its deadline, which is how a client's own deadline reaches the
+/// server) without logging an error; any other failure is logged and reaches the client as
 /// <see cref="StatusCode.Internal"/> with no internal details.
 /// </para>
 /// </remarks>
 public sealed class RouteGuideService : RouteGuideBase
 {
+    /// <summary>A call cancelled less than this before its deadline is counted as having passed its deadline.</summary>
+    private static readonly TimeSpan DeadlineTolerance = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a failed read waits for the host to report that the client cancelled the call.</summary>
+    private static readonly TimeSpan CancellationReportWait = TimeSpan.FromSeconds(1);
+
     private readonly IFeatureLookup _features;
     private readonly IRouteRecorderFactory _recorders;
     private readonly RouteGuideServiceOptions _options;
@@ -113,23 +124,30 @@ public sealed class RouteGuideService : RouteGuideBase
         return Guard(nameof(RouteChat), context, async () =>
         {
             long index = 0;
-            while (await requestStream.MoveNext(context.CancellationToken).ConfigureAwait(false))
+            try
             {
-                var note = requestStream.Current;
-                var location = Require(note.Location, $"the location of note {index}");
-                if (note.Message.Length > _options.MaxNoteMessageLength)
+                while (await requestStream.MoveNext(context.CancellationToken).ConfigureAwait(false))
                 {
-                    throw new RpcException(new Status(
-                        StatusCode.InvalidArgument,
-                        $"Note {index} has a message of {note.Message.Length} characters; the limit is {_options.MaxNoteMessageLength}."));
-                }
+                    var note = requestStream.Current;
+                    var location = Require(note.Location, $"the location of note {index}");
+                    if (note.Message.Length > _options.MaxNoteMessageLength)
+                    {
+                        throw new RpcException(new Status(
+                            StatusCode.InvalidArgument,
+                            $"Note {index} has a message of {note.Message.Length} characters; the limit is {_options.MaxNoteMessageLength}."));
+                    }
 
-                foreach (var earlier in _notes.Post(location.Key, note))
-                {
-                    await responseStream.WriteAsync(earlier).ConfigureAwait(false);
-                }
+                    foreach (var earlier in _notes.Post(location.ScrambledKey, note))
+                    {
+                        await responseStream.WriteAsync(earlier).ConfigureAwait(false);
+                    }
 
-                index++;
+                    index++;
+                }
+            }
+            catch (InvalidProtocolBufferException e) when (!context.CancellationToken.IsCancellationRequested)
+            {
+                throw UnreadableRequest(nameof(RouteChat), index, nameof(RouteNote), e);
             }
 
             return true;
@@ -140,18 +158,37 @@ public sealed class RouteGuideService : RouteGuideBase
     {
         var recorder = _recorders.StartRoute();
         var cancellationToken = context.CancellationToken;
-        while (await requestStream.MoveNext(cancellationToken).ConfigureAwait(false))
+        try
         {
-            var point = requestStream.Current;
-            try
+            while (await requestStream.MoveNext(cancellationToken).ConfigureAwait(false))
             {
-                recorder.Record(point.Latitude, point.Longitude);
+                var point = requestStream.Current;
+                try
+                {
+                    recorder.Record(point.Latitude, point.Longitude);
+                }
+                catch (ArgumentOutOfRangeException e)
+                {
+                    Log.RouteRejected(_logger, e.Message);
+                    throw new RpcException(new Status(StatusCode.InvalidArgument, e.Message));
+                }
             }
-            catch (ArgumentOutOfRangeException e)
+        }
+        catch (InvalidProtocolBufferException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw UnreadableRequest(nameof(RecordRoute), recorder.PointCount, nameof(Point), e);
+        }
+        catch (IOException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Either the client reset the stream (cancelled, or its deadline passed), which the host
+            // reports on the call's token a moment after the read fails, or the stream cannot be read
+            // (Grpc.AspNetCore reports a length prefix over 2 GiB this way). Wait, briefly, to tell which.
+            if (!await IsCancelledWithinAsync(CancellationReportWait, cancellationToken).ConfigureAwait(false))
             {
-                Log.RouteRejected(_logger, e.Message);
-                throw new RpcException(new Status(StatusCode.InvalidArgument, e.Message));
+                throw UnreadableRequest(nameof(RecordRoute), recorder.PointCount, nameof(Point), e);
             }
+
+            throw; // A cancellation, which Guard reports as one.
         }
 
         var statistics = recorder.GetStatistics();
@@ -167,6 +204,34 @@ public sealed class RouteGuideService : RouteGuideBase
     private static bool EndedByClient(Exception e, ServerCallContext context) =>
         e is IOException
         || (context.CancellationToken.IsCancellationRequested && e is OperationCanceledException or InvalidOperationException);
+
+    private static async Task<bool> IsCancelledWithinAsync(TimeSpan wait, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+            return false;
+        }
+        catch (OperationCanceledException)
+        {
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// A request message that cannot be read: not valid protobuf, or a length prefix no server accepts.
+    /// The client's fault, not the server's: logged as information, and <see cref="StatusCode.Internal"/>
+    /// (as gRPC reports request parse errors) naming the message.
+    /// </summary>
+    private RpcException UnreadableRequest(string method, long index, string messageType, Exception e)
+    {
+        Log.RequestUnreadable(_logger, method, index, e.Message);
+        return new RpcException(new Status(
+            StatusCode.Internal,
+            e is InvalidProtocolBufferException
+                ? $"Message {index} of the request stream is not a valid {messageType}."
+                : $"Message {index} of the request stream could not be read."));
+    }
 
     private static GeoPoint Require(Point? point, string what) =>
         ProtocolConversions.TryToGeoPoint(point, what, out var location, out var problem)
@@ -188,7 +253,10 @@ public sealed class RouteGuideService : RouteGuideBase
         catch (Exception e) when (EndedByClient(e, context))
         {
             // The client cancelled, its deadline passed, or the connection went away: not a server error.
-            var status = context.Deadline <= DateTime.UtcNow
+            // The client's deadline timer runs a little ahead of the server's (the server starts its own
+            // from the timeout it receives), so the client's reset for its deadline may arrive just before
+            // the server's deadline: that is the deadline too.
+            var status = context.Deadline <= DateTime.UtcNow + DeadlineTolerance
                 ? new Status(StatusCode.DeadlineExceeded, $"{method} passed its deadline.")
                 : new Status(StatusCode.Cancelled, $"{method} was cancelled.");
             Log.CallEnded(_logger, method, status.StatusCode.ToString());

@@ -25,6 +25,7 @@ public sealed class FeatureCatalog : IFeatureLookup
     private static readonly Lazy<FeatureCatalog> DefaultCatalog = new(LoadDefault);
 
     private readonly CatalogFeature[] _features;
+    // Keyed by GeoPoint.ScrambledKey: see there for why.
     private readonly FrozenDictionary<long, CatalogFeature> _byLocation;
     private readonly CatalogFeature[] _byLatitude;
     private readonly int[] _sortedLatitudes;
@@ -43,7 +44,7 @@ public sealed class FeatureCatalog : IFeatureLookup
     private FeatureCatalog(CatalogFeature[] features)
     {
         _features = features;
-        _byLocation = features.ToFrozenDictionary(f => f.Location.Key);
+        _byLocation = features.ToFrozenDictionary(f => f.Location.ScrambledKey);
         _byLatitude = [.. features.OrderBy(f => f.Location.Latitude).ThenBy(f => f.Location.Longitude)];
         _sortedLatitudes = Array.ConvertAll(_byLatitude, f => f.Location.Latitude);
 
@@ -53,7 +54,7 @@ public sealed class FeatureCatalog : IFeatureLookup
         _filterShift = 64 - BitOperations.Log2((uint)bits);
         foreach (var feature in features)
         {
-            var bit = FilterBit(feature.Location.Key);
+            var bit = FilterBit(feature.Location.ScrambledKey);
             _filter[bit >> 6] |= 1UL << (int)(bit & 63);
         }
     }
@@ -132,7 +133,7 @@ public sealed class FeatureCatalog : IFeatureLookup
         }
 
         var features = new CatalogFeature[entries.Count];
-        var firstIndexAt = new Dictionary<long, int>(entries.Count);
+        var firstIndexAt = new Dictionary<long, int>(entries.Count); // By GeoPoint.ScrambledKey.
         for (var i = 0; i < entries.Count; i++)
         {
             // The array may hold JSON nulls even though the element type is not annotated as nullable.
@@ -145,9 +146,9 @@ public sealed class FeatureCatalog : IFeatureLookup
             }
 
             var point = new GeoPoint(location.Latitude, location.Longitude);
-            if (!firstIndexAt.TryAdd(point.Key, i))
+            if (!firstIndexAt.TryAdd(point.ScrambledKey, i))
             {
-                throw new FeatureCatalogException(sourceName, i, $"location {point} is already taken by entry {firstIndexAt[point.Key]}.");
+                throw new FeatureCatalogException(sourceName, i, $"location {point} is already taken by entry {firstIndexAt[point.ScrambledKey]}.");
             }
 
             features[i] = new CatalogFeature(name, point);
@@ -159,7 +160,7 @@ public sealed class FeatureCatalog : IFeatureLookup
     /// <inheritdoc />
     public bool TryGetFeature(GeoPoint location, [MaybeNullWhen(false)] out CatalogFeature feature)
     {
-        var key = location.Key;
+        var key = location.ScrambledKey;
         var bit = FilterBit(key);
         if ((_filter[bit >> 6] & (1UL << (int)(bit & 63))) == 0)
         {
@@ -209,20 +210,21 @@ public sealed class FeatureCatalog : IFeatureLookup
         return index;
     }
 
-    private ulong FilterBit(long key) => unchecked((ulong)key * 0x9E3779B97F4A7C15UL) >> _filterShift;
+    /// <summary>The filter bit of a <see cref="GeoPoint.ScrambledKey"/>.</summary>
+    private ulong FilterBit(long mixedKey) => unchecked((ulong)mixedKey) >> _filterShift;
 
     private static CatalogFeature[] Validate(IEnumerable<CatalogFeature> features)
     {
         ArgumentNullException.ThrowIfNull(features);
         var array = features.ToArray();
-        var firstIndexAt = new Dictionary<long, int>(array.Length);
+        var firstIndexAt = new Dictionary<long, int>(array.Length); // By GeoPoint.ScrambledKey.
         for (var i = 0; i < array.Length; i++)
         {
             var feature = array[i] ?? throw new ArgumentNullException(nameof(features), $"Feature {i} is null.");
-            if (!firstIndexAt.TryAdd(feature.Location.Key, i))
+            if (!firstIndexAt.TryAdd(feature.Location.ScrambledKey, i))
             {
                 throw new ArgumentException(
-                    $"Feature {i} ({feature.Name}) is at {feature.Location}, where feature {firstIndexAt[feature.Location.Key]} already is; a location holds at most one feature.",
+                    $"Feature {i} ({feature.Name}) is at {feature.Location}, where feature {firstIndexAt[feature.Location.ScrambledKey]} already is; a location holds at most one feature.",
                     nameof(features));
             }
         }

@@ -139,6 +139,16 @@ public readonly struct GeoPoint : IEquatable<GeoPoint>
     /// <summary>Both coordinates packed into one 64-bit key: latitude in the high half, longitude in the low half.</summary>
     internal long Key => ((long)Latitude << 32) | (uint)Longitude;
 
+    /// <summary>
+    /// <see cref="Key"/> scrambled one to one, for hash tables keyed by location. A key is latitude and
+    /// longitude side by side, and a <see langword="long"/>'s hash code folds its halves together
+    /// (latitude XOR longitude), so locations on a grid, which real catalogs and note boards may hold,
+    /// would share a few hash codes and make a table quadratic. Multiplying by an odd constant is a
+    /// bijection on 64 bits whose high half depends on every bit of the key, so hash codes spread while
+    /// lookups stay exact.
+    /// </summary>
+    internal long ScrambledKey => unchecked((long)((ulong)Key * 0x9E3779B97F4A7C15UL));
+
     /// <inheritdoc />
     public bool Equals(GeoPoint other) => Latitude == other.Latitude && Longitude == other.Longitude;
 

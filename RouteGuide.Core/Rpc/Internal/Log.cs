@@ -14,6 +14,9 @@ internal static partial class Log
     [LoggerMessage(3, LogLevel.Debug, "{Method} ended early by the client or its deadline ({Status}).")]
     public static partial void CallEnded(ILogger logger, string method, string status);
 
+    [LoggerMessage(5, LogLevel.Information, "{Method} rejected: request message {Index} could not be read ({Problem}).")]
+    public static partial void RequestUnreadable(ILogger logger, string method, long index, string problem);
+
     [LoggerMessage(4, LogLevel.Error, "{Method} failed.")]
     public static partial void CallFailed(ILogger logger, Exception exception, string method);
 }

@@ -24,8 +24,13 @@ internal sealed class RouteNoteBoard
         _maxTotal = maxTotal;
     }
 
-    /// <summary>The number of notes held now.</summary>
-    public int Count { get; private set; }
+    // Changed only under the lock, where it may pass the cap for a moment while a note is added;
+    // published to readers (Count) only once back within it.
+    private int _count;
+    private int _publishedCount;
+
+    /// <summary>The number of notes held now; never more than the total cap, even while a note is being posted.</summary>
+    public int Count => Volatile.Read(ref _publishedCount);
 
     /// <summary>The number of locations that hold notes now.</summary>
     public int LocationCount
@@ -54,23 +59,24 @@ internal sealed class RouteNoteBoard
             if (notes.Count == _maxPerLocation)
             {
                 notes.Dequeue();
-                Count--;
+                _count--;
             }
 
             notes.Enqueue(note);
             _arrivals.Enqueue((key, note));
-            Count++;
+            _count++;
 
-            while (Count > _maxTotal)
+            while (_count > _maxTotal)
             {
                 EvictOldest();
             }
 
-            if (_arrivals.Count > 2 * Math.Max(Count, 16))
+            if (_arrivals.Count > 2 * Math.Max(_count, 16))
             {
                 CompactArrivals();
             }
 
+            Volatile.Write(ref _publishedCount, _count);
             return earlier;
         }
     }
@@ -83,7 +89,7 @@ internal sealed class RouteNoteBoard
             if (_byLocation.TryGetValue(key, out var notes) && ReferenceEquals(notes.Peek(), note))
             {
                 notes.Dequeue();
-                Count--;
+                _count--;
                 if (notes.Count == 0)
                 {
                     _byLocation.Remove(key);

@@ -1,0 +1,70 @@
+using Grpc.Core;
+using RouteGuide.Core.Protocol;
+using RouteGuide.Core.Rpc;
+using RouteGuide.Core.Tests.Harness;
+using RouteGuide.Core.Tests.Rpc;
+
+namespace RouteGuide.Core.Tests.Reliability;
+
+/// <summary>
+/// A deadline shorter than the stream ends the call with DeadlineExceeded on both sides, over real
+/// HTTP/2: the client's status, and the server's own record of why the call ended.
+/// </summary>
+public class DeadlineTests
+{
+    private const string ServerSawDeadline = "RecordRoute ended early by the client or its deadline (DeadlineExceeded).";
+
+    [Test]
+    [Repeat(3)]
+    public async Task A_stalled_stream_past_its_deadline_ends_with_DeadlineExceeded_on_both_sides()
+    {
+        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback);
+        using var stop = new CancellationTokenSource();
+        var stalled = Routes.WithHook(Points(1_000), async (index, _) =>
+        {
+            if (index == 9)
+            {
+                // A source that ignores the call's cancellation: the deadline alone must end the call.
+                await Task.Delay(Timeout.Infinite, stop.Token);
+            }
+        });
+
+        var call = () => host.Client.RecordRouteAsync(stalled, deadline: DateTime.UtcNow.AddMilliseconds(300));
+
+        (await call.Should().ThrowAsync<RpcException>()).Which.StatusCode.Should().Be(StatusCode.DeadlineExceeded);
+        await stop.CancelAsync();
+        await ShouldHaveEndedOnTheServerWithDeadlineExceeded(host);
+    }
+
+    [Test]
+    [Repeat(3)]
+    public async Task A_stream_still_sending_at_full_speed_past_its_deadline_ends_with_DeadlineExceeded_on_both_sides()
+    {
+        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback);
+
+        // Bounded: far more points than can be sent before the deadline.
+        var call = () => host.Client.RecordRouteAsync(Points(50_000_000), deadline: DateTime.UtcNow.AddMilliseconds(300));
+
+        (await call.Should().ThrowAsync<RpcException>()).Which.StatusCode.Should().Be(StatusCode.DeadlineExceeded);
+        await ShouldHaveEndedOnTheServerWithDeadlineExceeded(host);
+    }
+
+    private static async Task ShouldHaveEndedOnTheServerWithDeadlineExceeded(RouteGuideTestHost host)
+    {
+        await host.WaitForNoActiveCallsAsync();
+        await host.Eventually(() => host.Logs.GetSnapshot().Any(r => r.Message.StartsWith("RecordRoute ended early", StringComparison.Ordinal)), "the server logged how the call ended");
+        host.Logs.GetSnapshot().Where(r => r.Message.StartsWith("RecordRoute ended early", StringComparison.Ordinal)).Select(r => r.Message)
+            .Should().Equal([ServerSawDeadline], "the server, too, ended the call for its deadline");
+        host.Logs.GetSnapshot().Should().NotContain(r => r.Message.StartsWith("RecordRoute completed", StringComparison.Ordinal));
+        host.Errors.Should().BeEmpty();
+        (await host.Client.RecordRouteAsync(Points(5))).PointCount.Should().Be(5, "the server still serves");
+    }
+
+    private static IEnumerable<Point> Points(int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            yield return new Point { Latitude = i % 1000, Longitude = i % 2000 };
+        }
+    }
+}
