@@ -46,6 +46,13 @@ internal sealed class CoalescingCounters
         Interlocked.Add(ref _sentBytes, bytes);
     }
 
+    /// <summary>How many times the writer or the deferred flush had to wait for the other (counted when a call's body completes).</summary>
+    public long ContendedEnters => Interlocked.Read(ref _contendedEnters);
+
+    private long _contendedEnters;
+
+    public void CountContendedEnters(long count) => Interlocked.Add(ref _contendedEnters, count);
+
     public void CountDeferredFlush() => Interlocked.Increment(ref _deferredFlushes);
 
     public void CountWrappedRequest() => Interlocked.Increment(ref _wrappedRequests);

@@ -20,22 +20,26 @@ namespace RouteGuide.Core.Rpc.Internal;
 /// or not more messages follow.
 /// </para>
 /// <para>
-/// One writer at a time (Grpc.Net.Client never overlaps writes); the deferred flush and completion are
-/// serialised with it by <see cref="_gate"/>.
+/// Concurrency: one writer at a time (Grpc.Net.Client never overlaps writes, and completion follows the
+/// last write). The buffer and the inner stream belong to whoever holds <see cref="_gate"/>, which the
+/// writer takes for every message (one interlocked operation each way when free). The timer never waits
+/// for it: it marks a flush as due and sends only if it can take the lock at once; otherwise the writer,
+/// on releasing the lock, sees the mark and sends. Only the writer ever waits, and only while the timer
+/// is sending.
 /// </para>
 /// </remarks>
 internal sealed class CoalescingStream : Stream
 {
     private readonly Stream _inner;
     private readonly CoalescingCounters _counters;
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly TwoPartyLock _gate = new();
     private readonly TimeSpan _flushDelay;
     private readonly Timer _timer;
     private readonly CancellationTokenSource _closed = new();
     private byte[]? _buffer;
     private int _count;
-    private bool _flushRequested;
     private int _timerArmed;
+    private int _flushDue;
     private Exception? _deferredError;
 
     // The call's token, from Grpc.Net.Client's per-message FlushAsync: cancelled by the call's
@@ -72,7 +76,7 @@ internal sealed class CoalescingStream : Stream
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         var token = TokenFor(cancellationToken);
-        await _gate.WaitAsync(token).ConfigureAwait(false);
+        await _gate.EnterAsync(token).ConfigureAwait(false);
         try
         {
             ThrowIfFailedOrClosed();
@@ -84,7 +88,7 @@ internal sealed class CoalescingStream : Stream
                 if (pending.Length <= free)
                 {
                     pending.Span.CopyTo(target.AsSpan(_count));
-                    _count += pending.Length;
+                    Volatile.Write(ref _count, _count + pending.Length);
                     _counters.ObserveBuffered(_count);
                     break;
                 }
@@ -108,7 +112,12 @@ internal sealed class CoalescingStream : Stream
         }
         finally
         {
-            _gate.Release();
+            _gate.Exit();
+        }
+
+        if (Volatile.Read(ref _flushDue) != 0)
+        {
+            await ServeDueFlushAsync().ConfigureAwait(false);
         }
     }
 
@@ -117,34 +126,21 @@ internal sealed class CoalescingStream : Stream
 
     public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
-    public override async Task FlushAsync(CancellationToken cancellationToken)
+    public override Task FlushAsync(CancellationToken cancellationToken)
     {
         if (cancellationToken.CanBeCanceled)
         {
             _callToken = cancellationToken;
         }
 
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        // The common case, without the lock: data is buffered and the timer is armed and has not fired
+        // (it disarms first thing), so the deferred flush will send this message's bytes too.
+        if (Volatile.Read(ref _count) > 0 && Volatile.Read(ref _timerArmed) == 1 && _deferredError is null)
         {
-            ThrowIfFailedOrClosed();
-            if (_count == 0)
-            {
-                // Nothing buffered: pass the flush on (the first one sends the request headers).
-                await _inner.FlushAsync(cancellationToken).ConfigureAwait(false);
-                return;
-            }
+            return Task.CompletedTask;
+        }
 
-            _flushRequested = true;
-            if (Interlocked.CompareExchange(ref _timerArmed, 1, 0) == 0)
-            {
-                _timer.Change(_flushDelay, Timeout.InfiniteTimeSpan);
-            }
-        }
-        finally
-        {
-            _gate.Release();
-        }
+        return FlushSlowAsync(cancellationToken);
     }
 
     public override void Flush() => FlushAsync(CancellationToken.None).GetAwaiter().GetResult();
@@ -152,7 +148,7 @@ internal sealed class CoalescingStream : Stream
     /// <summary>Sends whatever is buffered and stops the deferred flush: the body is complete.</summary>
     public async Task CompleteAsync(CancellationToken cancellationToken)
     {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _gate.EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             ThrowIfFailedOrClosed();
@@ -164,7 +160,7 @@ internal sealed class CoalescingStream : Stream
         finally
         {
             CloseUnderGate();
-            _gate.Release();
+            _gate.Exit();
         }
     }
 
@@ -178,10 +174,10 @@ internal sealed class CoalescingStream : Stream
     {
         if (disposing)
         {
-            // Stop the timer and the deferred flush; the buffer goes back to the pool once no one
-            // can be using it (under the gate), or is left to the GC if a write is still stuck.
+            // Stop the timer; the buffer goes back to the pool once no one can be using it (under the
+            // lock), or is left to the GC if a send is still stuck.
             _closed.Cancel();
-            if (_gate.Wait(0))
+            if (_gate.TryEnter())
             {
                 try
                 {
@@ -189,7 +185,7 @@ internal sealed class CoalescingStream : Stream
                 }
                 finally
                 {
-                    _gate.Release();
+                    _gate.Exit();
                 }
             }
             else
@@ -201,47 +197,78 @@ internal sealed class CoalescingStream : Stream
         base.Dispose(disposing);
     }
 
-    private CancellationToken TokenFor(CancellationToken given) => _callToken.CanBeCanceled ? _callToken : given;
-
-    private void OnTimer() => _ = DeferredFlushAsync();
-
-    private async Task DeferredFlushAsync()
+    private async Task FlushSlowAsync(CancellationToken cancellationToken)
     {
-        Volatile.Write(ref _timerArmed, 0);
+        await _gate.EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await _gate.WaitAsync(_closed.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            return;
-        }
-
-        try
-        {
-            if (_buffer is not null && _deferredError is null && _flushRequested && _count > 0)
+            ThrowIfFailedOrClosed();
+            if (_count == 0)
             {
-                _counters.CountDeferredFlush();
-                await SendBufferAsync(TokenFor(_closed.Token)).ConfigureAwait(false);
+                // Nothing buffered: pass the flush on (the first one sends the request headers).
+                await _inner.FlushAsync(cancellationToken).ConfigureAwait(false);
+                return;
             }
-        }
-        catch (Exception e)
-        {
-            // Nobody awaits the timer: the writer sees the failure on its next write, flush or completion.
-            // (When the call has ended, Grpc.Net.Client reports the call's status instead.)
-            _deferredError = e;
+
+            if (Interlocked.CompareExchange(ref _timerArmed, 1, 0) == 0)
+            {
+                _timer.Change(_flushDelay, Timeout.InfiniteTimeSpan);
+            }
         }
         finally
         {
-            _gate.Release();
+            _gate.Exit();
+        }
+
+        if (Volatile.Read(ref _flushDue) != 0)
+        {
+            await ServeDueFlushAsync().ConfigureAwait(false);
+        }
+    }
+
+    private CancellationToken TokenFor(CancellationToken given) => _callToken.CanBeCanceled ? _callToken : given;
+
+    private void OnTimer()
+    {
+        Volatile.Write(ref _timerArmed, 0);
+        Interlocked.Exchange(ref _flushDue, 1);
+        _ = ServeDueFlushAsync();
+    }
+
+    /// <summary>
+    /// Sends the buffer for a fired timer if the lock is free; if it is not, its holder calls this again
+    /// after releasing it. The flag is set before the lock is tried and read after it is released (both
+    /// with full fences), so a due flush is always served by one side or the other.
+    /// </summary>
+    private async Task ServeDueFlushAsync()
+    {
+        while (Volatile.Read(ref _flushDue) != 0 && _gate.TryEnter())
+        {
+            try
+            {
+                if (Interlocked.Exchange(ref _flushDue, 0) != 0 && _buffer is not null && _deferredError is null && _count > 0)
+                {
+                    _counters.CountDeferredFlush();
+                    await SendBufferAsync(TokenFor(_closed.Token)).ConfigureAwait(false);
+                }
+            }
+            catch (Exception e)
+            {
+                // The writer sees the failure on its next write, flush or completion. (When the call has
+                // ended, Grpc.Net.Client reports the call's status instead.)
+                _deferredError = e;
+            }
+            finally
+            {
+                _gate.Exit();
+            }
         }
     }
 
     private async Task SendBufferAsync(CancellationToken cancellationToken)
     {
         var count = _count;
-        _count = 0;
-        _flushRequested = false;
+        Volatile.Write(ref _count, 0);
         await SendAsync(_buffer.AsMemory(0, count), cancellationToken).ConfigureAwait(false);
     }
 
@@ -264,6 +291,7 @@ internal sealed class CoalescingStream : Stream
 
     private void CloseUnderGate()
     {
+        _counters.CountContendedEnters(_gate.ContendedEnters);
         _timer.Dispose();
         if (_buffer is { } buffer)
         {
