@@ -23,17 +23,25 @@ internal static class ProfileMeasurement
     {
         var fastPoints = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 2_000_000;
         var stockPoints = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200_000;
+        var bufferKiB = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : RouteGuide.Core.Rpc.Internal.CoalescingOptions.Default.BufferSize / 1024;
         var points = RoutePoints.Create(Math.Max(fastPoints, stockPoints));
 
         using (var server = ServerProcess.Start())
         {
+            // The channel of RouteGuideChannel.ForAddress, with the fast-path handler's buffer size as given.
             RouteGuide.Core.Rpc.Internal.CoalescingHandler handler = null!;
-            using var fast = RouteGuideChannel.ForAddress(server.Address, options => handler = (RouteGuide.Core.Rpc.Internal.CoalescingHandler)options.HttpHandler!);
+            using var fast = RouteGuideChannel.ForAddress(server.Address, options =>
+            {
+                var standard = (RouteGuide.Core.Rpc.Internal.CoalescingHandler)options.HttpHandler!;
+                options.HttpHandler = handler = new RouteGuide.Core.Rpc.Internal.CoalescingHandler(
+                    standard.InnerHandler!, RouteGuide.Core.Rpc.Internal.CoalescingOptions.Default with { BufferSize = bufferKiB * 1024 });
+            });
             using var stock = GrpcChannel.ForAddress(server.Address);
             for (var round = 0; round < 2; round++)
             {
                 // Round 0 warms up both processes; round 1 is reported.
                 await MeasureCallAsync(server, "fast ", fast.CreateRouteGuideClient(), points, round == 0 ? 50_000 : fastPoints, report: round == 1).ConfigureAwait(false);
+                await MeasureConcurrentAsync(server, fast.CreateRouteGuideClient(), points, round == 0 ? 10_000 : fastPoints / 8, report: round == 1).ConfigureAwait(false);
                 var c = handler.Counters;
                 Console.WriteLine($"  fast path handler so far: {c.Sends} sends, {c.SentBytes} bytes, {c.DeferredFlushes} deferred flushes, {c.ContendedEnters} contended lock enters, peak buffer {c.PeakBufferedBytes} B");
                 await MeasureCallAsync(server, "stock", stock.CreateRouteGuideClient(), points, round == 0 ? 20_000 : stockPoints, report: round == 1).ConfigureAwait(false);
@@ -68,6 +76,32 @@ internal static class ProfileMeasurement
                 $"{name}: {count:N0} points in {clock.Elapsed.TotalSeconds:F3} s = {count / clock.Elapsed.TotalSeconds:N0} points/s; " +
                 $"client {clientCpu.TotalNanoseconds / count:F0} ns CPU and {(double)clientAllocated / count:F1} B allocated per point; " +
                 $"server {(serverCpu1 - serverCpu0).TotalNanoseconds / count:F0} ns CPU and {(double)(serverAllocated1 - serverAllocated0) / count:F1} B allocated per point"));
+        }
+    }
+
+    private static async Task MeasureConcurrentAsync(ServerProcess server, RouteGuideClient client, Point[] all, int perCall, bool report)
+    {
+        using var self = Process.GetCurrentProcess();
+        var (serverAllocated0, serverCpu0) = await server.StatsAsync().ConfigureAwait(false);
+        self.Refresh();
+        var clientCpu0 = self.TotalProcessorTime;
+        var clock = Stopwatch.StartNew();
+        var summaries = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => client.RecordRouteAsync(new ArraySegment<Point>(all, i * perCall % (all.Length - perCall + 1), perCall)))).ConfigureAwait(false);
+        clock.Stop();
+        self.Refresh();
+        var clientCpu = self.TotalProcessorTime - clientCpu0;
+        var (serverAllocated1, serverCpu1) = await server.StatsAsync().ConfigureAwait(false);
+        foreach (var summary in summaries)
+        {
+            RoutePoints.CheckCount(summary, perCall, "concurrent");
+        }
+
+        var count = 8L * perCall;
+        if (report)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"fast, 8 concurrent calls: {count:N0} points in {clock.Elapsed.TotalSeconds:F3} s = {count / clock.Elapsed.TotalSeconds:N0} points/s; " +
+                $"client {clientCpu.TotalNanoseconds / count:F0} ns CPU per point; server {(serverCpu1 - serverCpu0).TotalNanoseconds / count:F0} ns CPU and {(double)(serverAllocated1 - serverAllocated0) / count:F1} B allocated per point"));
         }
     }
 
