@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Engines;
 using BenchmarkDotNet.Jobs;
@@ -100,6 +101,7 @@ public class RecordRouteThroughputBenchmarks
                 .WithIterationCount(5)
                 .WithInvocationCount(1)
                 .WithUnrollFactor(1));
+            AddColumn(StatisticColumn.Median, StatisticColumn.Min, StatisticColumn.Max);
         }
     }
 }

@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using RouteGuide.Core.Protocol;
 using RouteGuide.Core.Rpc;
@@ -168,6 +169,52 @@ public class FastPathTests
         summary.PointCount.Should().Be(route.Length);
         feature.Name.Should().Be(Catalog.Features[0].Name);
         handler.Counters.WrappedRequests.Should().Be(1, "GetFeature and RouteChat pass through untouched");
+    }
+
+    [Test]
+    public async Task Interceptors_status_and_trailers_work_as_on_a_stock_channel()
+    {
+        await using var fast = await FastPathHost.StartAsync();
+        var interceptor = new CountingInterceptor();
+        var client = new RouteGuide.Core.Protocol.RouteGuide.RouteGuideClient(fast.Host.Channel.Intercept(interceptor));
+        using var call = client.RecordRoute();
+
+        for (var i = 0; i < 10_000; i++)
+        {
+            await call.RequestStream.WriteAsync(new Point { Latitude = i, Longitude = -i });
+        }
+
+        await call.RequestStream.CompleteAsync();
+        (await call.ResponseAsync).PointCount.Should().Be(10_000);
+        call.GetStatus().StatusCode.Should().Be(StatusCode.OK);
+        call.GetTrailers().Should().NotBeNull();
+        interceptor.ClientStreamingCalls.Should().Be(1);
+        fast.Handler.Counters.WrappedRequests.Should().Be(1);
+    }
+
+    [Test]
+    public async Task A_rejected_point_deep_in_a_long_route_reaches_the_client_as_InvalidArgument()
+    {
+        await using var fast = await FastPathHost.StartAsync();
+        var route = Routes.Random(14, Catalog, count: 200_000);
+        route[150_000] = new Point { Latitude = 900_000_001, Longitude = 0 };
+
+        var error = (await FluentActions.Awaiting(() => fast.Host.Client.RecordRouteAsync(route)).Should().ThrowAsync<RpcException>()).Which;
+
+        error.StatusCode.Should().Be(StatusCode.InvalidArgument);
+        error.Status.Detail.Should().StartWith("Point 150000 of the route");
+    }
+
+    private sealed class CountingInterceptor : Grpc.Core.Interceptors.Interceptor
+    {
+        public int ClientStreamingCalls { get; private set; }
+
+        public override AsyncClientStreamingCall<TRequest, TResponse> AsyncClientStreamingCall<TRequest, TResponse>(
+            ClientInterceptorContext<TRequest, TResponse> context, AsyncClientStreamingCallContinuation<TRequest, TResponse> continuation)
+        {
+            ClientStreamingCalls++;
+            return continuation(context);
+        }
     }
 
     private static IEnumerable<Point> Endless()
