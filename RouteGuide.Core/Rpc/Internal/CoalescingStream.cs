@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.ExceptionServices;
 
 namespace RouteGuide.Core.Rpc.Internal;
 
@@ -254,8 +255,7 @@ internal sealed class CoalescingStream : Stream
             }
             catch (Exception e)
             {
-                // The writer sees the failure on its next write, flush or completion. (When the call has
-                // ended, Grpc.Net.Client reports the call's status instead.)
+                // The writer sees the failure on its next write, flush or completion.
                 _deferredError = e;
             }
             finally
@@ -283,7 +283,10 @@ internal sealed class CoalescingStream : Stream
     {
         if (_deferredError is { } error)
         {
-            throw new IOException("Sending buffered RecordRoute messages failed.", error);
+            // Rethrown as it was, so that the writer gets what a write of its own would have got: above
+            // all an OperationCanceledException when the call's deadline or cancellation ended a send
+            // blocked on flow control, which Grpc.Net.Client turns into the call's status.
+            ExceptionDispatchInfo.Throw(error);
         }
 
         ObjectDisposedException.ThrowIf(_buffer is null, this);
