@@ -70,13 +70,15 @@ public sealed class RouteGuideTestHost : IAsyncDisposable
     /// <param name="serviceOptions">Service options; defaults when null.</param>
     /// <param name="configureGrpc">Adjusts the server's gRPC options (message size limits, ...).</param>
     /// <param name="configureChannel">Adjusts the client channel's options.</param>
+    /// <param name="configureServices">Registers services before <c>AddRouteGuide</c>, which adds only what is missing (e.g. an <see cref="IRouteRecorderFactory"/> of the test's own).</param>
     public static async Task<RouteGuideTestHost> StartAsync(
         HostFlavour flavour,
         IFeatureLookup? catalog = null,
         RouteRecorderOptions? recorderOptions = null,
         RouteGuideServiceOptions? serviceOptions = null,
         Action<Grpc.AspNetCore.Server.GrpcServiceOptions>? configureGrpc = null,
-        Action<GrpcChannelOptions>? configureChannel = null)
+        Action<GrpcChannelOptions>? configureChannel = null,
+        Action<IServiceCollection>? configureServices = null)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
         var builder = WebApplication.CreateSlimBuilder();
@@ -92,6 +94,7 @@ public sealed class RouteGuideTestHost : IAsyncDisposable
         builder.Services.AddSingleton(catalog ?? FeatureCatalog.Default);
         builder.Services.AddSingleton(recorderOptions ?? RouteRecorderOptions.Default);
         builder.Services.AddSingleton(serviceOptions ?? RouteGuideServiceOptions.Default);
+        configureServices?.Invoke(builder.Services);
         builder.Services.AddRouteGuide();
 
         if (flavour == HostFlavour.InMemory)

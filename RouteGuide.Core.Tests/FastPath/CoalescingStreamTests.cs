@@ -1,0 +1,115 @@
+using RouteGuide.Core.Rpc.Internal;
+
+namespace RouteGuide.Core.Tests.FastPath;
+
+/// <summary>The buffering stream on its own, over a stream that records every write and flush.</summary>
+[TestFixture]
+public class CoalescingStreamTests
+{
+    [TestCase(64, 1)]
+    [TestCase(64, 63)]
+    [TestCase(64, 64)]
+    [TestCase(64, 65)]
+    [TestCase(1024, 100_000)]
+    public async Task Bytes_arrive_unchanged_in_sends_no_larger_than_the_buffer_except_whole_buffers_of_a_huge_message(int bufferSize, int messageSize)
+    {
+        var inner = new RecordingStream();
+        var counters = new CoalescingCounters();
+        var options = new CoalescingOptions { BufferSize = bufferSize, FlushDelay = TimeSpan.FromHours(1) };
+        var expected = new List<byte>();
+        await using (var stream = new CoalescingStream(inner, options, counters))
+        {
+            await stream.FlushAsync();
+            for (var i = 0; i < 7; i++)
+            {
+                var message = Enumerable.Range(0, messageSize).Select(b => (byte)(b + i)).ToArray();
+                expected.AddRange(message);
+                await stream.WriteAsync(message);
+                await stream.FlushAsync();
+            }
+
+            await stream.CompleteAsync(CancellationToken.None);
+        }
+
+        inner.Written.Should().Equal(expected);
+        inner.Writes.Should().OnlyContain(size => size <= bufferSize || size % bufferSize == 0);
+        inner.FlushesAfterWrite.Should().BeTrue("every send is flushed to the HTTP/2 stream");
+        counters.PeakBufferedBytes.Should().BeLessThanOrEqualTo(bufferSize);
+        counters.SentBytes.Should().Be(expected.Count);
+    }
+
+    [Test]
+    public async Task A_flushed_partial_buffer_is_sent_by_the_deferred_flush_without_more_writes()
+    {
+        var inner = new RecordingStream();
+        var counters = new CoalescingCounters();
+        var options = new CoalescingOptions { BufferSize = 1024, FlushDelay = TimeSpan.FromMilliseconds(1) };
+        await using var stream = new CoalescingStream(inner, options, counters);
+
+        await stream.WriteAsync(new byte[] { 1, 2, 3 });
+        inner.Written.Should().BeEmpty("a write alone is only buffered");
+        await stream.FlushAsync();
+
+        await inner.FirstWrite.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        inner.Written.Should().Equal(1, 2, 3);
+        counters.DeferredFlushes.Should().Be(1);
+    }
+
+    /// <summary>Records what reaches it.</summary>
+    private sealed class RecordingStream : Stream
+    {
+        private bool _unflushed;
+
+        public List<byte> Written { get; } = [];
+
+        public List<int> Writes { get; } = [];
+
+        public bool FlushesAfterWrite { get; private set; } = true;
+
+        public TaskCompletionSource FirstWrite { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (_unflushed)
+            {
+                FlushesAfterWrite = false;
+            }
+
+            lock (Written)
+            {
+                Written.AddRange(buffer.ToArray());
+                Writes.Add(buffer.Length);
+            }
+
+            _unflushed = true;
+            FirstWrite.TrySetResult();
+            return ValueTask.CompletedTask;
+        }
+
+        public override Task FlushAsync(CancellationToken cancellationToken)
+        {
+            _unflushed = false;
+            return Task.CompletedTask;
+        }
+
+        public override void Flush() => _unflushed = false;
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+    }
+}

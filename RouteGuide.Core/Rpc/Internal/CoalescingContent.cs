@@ -1,0 +1,56 @@
+using System.Net;
+
+namespace RouteGuide.Core.Rpc.Internal;
+
+/// <summary>
+/// Wraps Grpc.Net.Client's request content so that the body stream it writes to is a
+/// <see cref="CoalescingStream"/>. Headers are Grpc.Net.Client's own; the body bytes are unchanged,
+/// only how they are cut into HTTP/2 DATA frames differs.
+/// </summary>
+internal sealed class CoalescingContent : HttpContent
+{
+    private readonly HttpContent _inner;
+    private readonly CoalescingOptions _options;
+    private readonly CoalescingCounters _counters;
+
+    public CoalescingContent(HttpContent inner, CoalescingOptions options, CoalescingCounters counters)
+    {
+        _inner = inner;
+        _options = options;
+        _counters = counters;
+        foreach (var header in inner.Headers)
+        {
+            Headers.TryAddWithoutValidation(header.Key, header.Value);
+        }
+    }
+
+    protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
+        SerializeToStreamAsync(stream, context, CancellationToken.None);
+
+    protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
+    {
+        var body = new CoalescingStream(stream, _options, _counters);
+        await using (body.ConfigureAwait(false))
+        {
+            // Returns when Grpc.Net.Client's writer completes the request stream (or the call ends).
+            await _inner.CopyToAsync(body, context, cancellationToken).ConfigureAwait(false);
+            await body.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    protected override bool TryComputeLength(out long length)
+    {
+        length = -1;
+        return false;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}

@@ -1,0 +1,306 @@
+using System.Buffers;
+using System.Runtime.ExceptionServices;
+
+namespace RouteGuide.Core.Rpc.Internal;
+
+/// <summary>
+/// The request body stream that a <see cref="CoalescingContent"/> hands to Grpc.Net.Client. Grpc.Net.Client
+/// writes each message with one <c>WriteAsync</c> and then calls <c>FlushAsync</c>; this stream copies
+/// messages into one fixed-size buffer and sends the buffer to the HTTP/2 request stream (write, then
+/// flush) only when it is full, when a deferred flush finds data still waiting, or when the body completes.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Backpressure: a full buffer is written to the HTTP/2 stream while the writer waits, so when the
+/// server's flow-control window is exhausted the writer waits too; memory never grows past the buffer.
+/// </para>
+/// <para>
+/// Latency: a <c>FlushAsync</c> that finds a partial buffer arms a one-shot timer (if none is armed);
+/// when it fires, whatever is buffered then is sent. So every message reaches the wire at most
+/// <see cref="CoalescingOptions.FlushDelay"/> (plus scheduling) after its flush was asked for, whether
+/// or not more messages follow.
+/// </para>
+/// <para>
+/// Concurrency: one writer at a time (Grpc.Net.Client never overlaps writes, and completion follows the
+/// last write). The buffer and the inner stream belong to whoever holds <see cref="_gate"/>, which the
+/// writer takes for every message (one interlocked operation each way when free). The timer never waits
+/// for it: it marks a flush as due and sends only if it can take the lock at once; otherwise the writer,
+/// on releasing the lock, sees the mark and sends. Only the writer ever waits, and only while the timer
+/// is sending.
+/// </para>
+/// </remarks>
+internal sealed class CoalescingStream : Stream
+{
+    private readonly Stream _inner;
+    private readonly CoalescingCounters _counters;
+    private readonly TwoPartyLock _gate = new();
+    private readonly TimeSpan _flushDelay;
+    private readonly Timer _timer;
+    private readonly CancellationTokenSource _closed = new();
+    private byte[]? _buffer;
+    private int _count;
+    private int _timerArmed;
+    private int _flushDue;
+    private Exception? _deferredError;
+
+    // The call's token, from Grpc.Net.Client's per-message FlushAsync: cancelled by the call's
+    // deadline, its cancellation token and its disposal, so buffered writes observe all three.
+    private CancellationToken _callToken;
+
+    public CoalescingStream(Stream inner, CoalescingOptions options, CoalescingCounters counters)
+    {
+        _inner = inner;
+        _counters = counters;
+        _flushDelay = options.FlushDelay;
+        _buffer = ArrayPool<byte>.Shared.Rent(options.BufferSize);
+        BufferSize = options.BufferSize;
+        _timer = new Timer(static state => ((CoalescingStream)state!).OnTimer(), this, Timeout.Infinite, Timeout.Infinite);
+    }
+
+    /// <summary>The most bytes this stream ever holds.</summary>
+    public int BufferSize { get; }
+
+    public override bool CanRead => false;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => true;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        var token = TokenFor(cancellationToken);
+        await _gate.EnterAsync(token).ConfigureAwait(false);
+        try
+        {
+            ThrowIfFailedOrClosed();
+            var pending = buffer;
+            while (pending.Length > 0)
+            {
+                var target = _buffer!;
+                var free = BufferSize - _count;
+                if (pending.Length <= free)
+                {
+                    pending.Span.CopyTo(target.AsSpan(_count));
+                    Volatile.Write(ref _count, _count + pending.Length);
+                    _counters.ObserveBuffered(_count);
+                    break;
+                }
+
+                if (_count == 0)
+                {
+                    // A message larger than the buffer: send whole buffers of it straight away.
+                    var direct = pending.Length - (pending.Length % BufferSize);
+                    await SendAsync(pending[..direct], token).ConfigureAwait(false);
+                    pending = pending[direct..];
+                    continue;
+                }
+
+                // Fill the buffer to the brim, send it, and carry on with the rest of the message.
+                pending.Span[..free].CopyTo(target.AsSpan(_count));
+                _count = BufferSize;
+                _counters.ObserveBuffered(_count);
+                pending = pending[free..];
+                await SendBufferAsync(token).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _gate.Exit();
+        }
+
+        if (Volatile.Read(ref _flushDue) != 0)
+        {
+            await ServeDueFlushAsync().ConfigureAwait(false);
+        }
+    }
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+    public override Task FlushAsync(CancellationToken cancellationToken)
+    {
+        if (cancellationToken.CanBeCanceled)
+        {
+            _callToken = cancellationToken;
+        }
+
+        // The common case, without the lock: data is buffered and the timer is armed and has not fired
+        // (it disarms first thing), so the deferred flush will send this message's bytes too.
+        if (Volatile.Read(ref _count) > 0 && Volatile.Read(ref _timerArmed) == 1 && _deferredError is null)
+        {
+            return Task.CompletedTask;
+        }
+
+        return FlushSlowAsync(cancellationToken);
+    }
+
+    public override void Flush() => FlushAsync(CancellationToken.None).GetAwaiter().GetResult();
+
+    /// <summary>Sends whatever is buffered and stops the deferred flush: the body is complete.</summary>
+    public async Task CompleteAsync(CancellationToken cancellationToken)
+    {
+        await _gate.EnterAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ThrowIfFailedOrClosed();
+            if (_count > 0)
+            {
+                await SendBufferAsync(TokenFor(cancellationToken)).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            CloseUnderGate();
+            _gate.Exit();
+        }
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            // Stop the timer; the buffer goes back to the pool once no one can be using it (under the
+            // lock), or is left to the GC if a send is still stuck.
+            _closed.Cancel();
+            if (_gate.TryEnter())
+            {
+                try
+                {
+                    CloseUnderGate();
+                }
+                finally
+                {
+                    _gate.Exit();
+                }
+            }
+            else
+            {
+                _timer.Dispose();
+            }
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private async Task FlushSlowAsync(CancellationToken cancellationToken)
+    {
+        await _gate.EnterAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ThrowIfFailedOrClosed();
+            if (_count == 0)
+            {
+                // Nothing buffered: pass the flush on (the first one sends the request headers).
+                await _inner.FlushAsync(cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            if (Interlocked.CompareExchange(ref _timerArmed, 1, 0) == 0)
+            {
+                _timer.Change(_flushDelay, Timeout.InfiniteTimeSpan);
+            }
+        }
+        finally
+        {
+            _gate.Exit();
+        }
+
+        if (Volatile.Read(ref _flushDue) != 0)
+        {
+            await ServeDueFlushAsync().ConfigureAwait(false);
+        }
+    }
+
+    private CancellationToken TokenFor(CancellationToken given) => _callToken.CanBeCanceled ? _callToken : given;
+
+    private void OnTimer()
+    {
+        Volatile.Write(ref _timerArmed, 0);
+        Interlocked.Exchange(ref _flushDue, 1);
+        _ = ServeDueFlushAsync();
+    }
+
+    /// <summary>
+    /// Sends the buffer for a fired timer if the lock is free; if it is not, its holder calls this again
+    /// after releasing it. The flag is set before the lock is tried and read after it is released (both
+    /// with full fences), so a due flush is always served by one side or the other.
+    /// </summary>
+    private async Task ServeDueFlushAsync()
+    {
+        while (Volatile.Read(ref _flushDue) != 0 && _gate.TryEnter())
+        {
+            try
+            {
+                if (Interlocked.Exchange(ref _flushDue, 0) != 0 && _buffer is not null && _deferredError is null && _count > 0)
+                {
+                    _counters.CountDeferredFlush();
+                    await SendBufferAsync(TokenFor(_closed.Token)).ConfigureAwait(false);
+                }
+            }
+            catch (Exception e)
+            {
+                // The writer sees the failure on its next write, flush or completion.
+                _deferredError = e;
+            }
+            finally
+            {
+                _gate.Exit();
+            }
+        }
+    }
+
+    private async Task SendBufferAsync(CancellationToken cancellationToken)
+    {
+        var count = _count;
+        Volatile.Write(ref _count, 0);
+        await SendAsync(_buffer.AsMemory(0, count), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task SendAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        _counters.CountSend(data.Length);
+        await _inner.WriteAsync(data, cancellationToken).ConfigureAwait(false);
+        await _inner.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private void ThrowIfFailedOrClosed()
+    {
+        if (_deferredError is { } error)
+        {
+            // Rethrown as it was, so that the writer gets what a write of its own would have got: above
+            // all an OperationCanceledException when the call's deadline or cancellation ended a send
+            // blocked on flow control, which Grpc.Net.Client turns into the call's status.
+            ExceptionDispatchInfo.Throw(error);
+        }
+
+        ObjectDisposedException.ThrowIf(_buffer is null, this);
+    }
+
+    private void CloseUnderGate()
+    {
+        _counters.CountContendedEnters(_gate.ContendedEnters);
+        _timer.Dispose();
+        if (_buffer is { } buffer)
+        {
+            _buffer = null;
+            _count = 0;
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}
