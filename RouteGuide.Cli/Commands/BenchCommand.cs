@@ -13,12 +13,15 @@ namespace RouteGuide.Cli.Commands;
 /// <param name="InProcess">Start a server in this process (127.0.0.1, free port, real HTTP/2) and use it.</param>
 /// <param name="Points">Points per call.</param>
 /// <param name="Calls">Concurrent calls, all on one channel.</param>
-internal sealed record BenchSettings(Uri? Target, bool InProcess, int Points = BenchCommand.DefaultPoints, int Calls = 1);
+/// <param name="Warmup">Points streamed in one uncounted call before measuring.</param>
+internal sealed record BenchSettings(Uri? Target, bool InProcess, int Points = BenchCommand.DefaultPoints, int Calls = 1, int Warmup = 0);
 
 /// <summary><c>bench</c>: RecordRoute throughput, checking that the server counted every point.</summary>
 internal static class BenchCommand
 {
     public const int DefaultPoints = 1_000_000;
+
+    public const int DefaultWarmup = 500_000;
 
     public static Command Create()
     {
@@ -29,6 +32,8 @@ internal static class BenchCommand
         };
         var points = CliOptions.Count("--points", "Points to stream in each call.", minimum: 1, DefaultPoints);
         var calls = CliOptions.Count("--calls", "Concurrent calls, all on one channel.", minimum: 1, defaultValue: 1, helpName: "C");
+        var warmup = CliOptions.Count(
+            "--warmup", "Points streamed in one call before measuring, so that the code is compiled and the connection open; not counted (0 for none).", minimum: 0, DefaultWarmup);
 
         var command = new Command("bench", "Measure RecordRoute throughput: stream N points in each of C concurrent calls and check every summary's count.")
         {
@@ -36,6 +41,7 @@ internal static class BenchCommand
             inProcess,
             points,
             calls,
+            warmup,
         };
         command.Validators.Add(result =>
         {
@@ -52,7 +58,8 @@ internal static class BenchCommand
                     parseResult.GetValue(target) is { } url ? CliOptions.ParseTarget(url) : null,
                     parseResult.GetValue(inProcess),
                     parseResult.GetValue(points),
-                    parseResult.GetValue(calls)),
+                    parseResult.GetValue(calls),
+                    parseResult.GetValue(warmup)),
                 output,
                 parseResult.InvocationConfiguration.Error,
                 interactive: ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected,
@@ -115,6 +122,18 @@ internal static class BenchCommand
         var client = channel.CreateRouteGuideClient();
         using var failFast = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var stopProgress = new CancellationTokenSource();
+        if (settings.Warmup > 0)
+        {
+            var warmed = await CallAsync(client, route.Points(settings.Warmup, new long[1], 0), failFast);
+            if (warmed.PointCount != settings.Warmup)
+            {
+                throw new CommandException(ExitCodes.Failure, string.Create(
+                    culture, $"the server at {target.Display()} did not count every point of the warm-up call: {warmed.PointCount:N0} of {settings.Warmup:N0} sent."));
+            }
+
+            output.WriteLine(string.Create(culture, $"Warmed up with {settings.Warmup:N0} points in one call (not counted below)."));
+        }
+
         var reporter = BenchProgress.RunAsync(output, interactive, progress, total, stopProgress.Token);
 
         var started = Stopwatch.GetTimestamp();

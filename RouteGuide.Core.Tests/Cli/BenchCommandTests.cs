@@ -7,10 +7,11 @@ public class BenchCommandTests
     [Test]
     public async Task An_in_process_run_reports_throughput_and_the_exact_count_check_as_passed()
     {
-        var result = await CliRunner.RunAsync("bench", "--in-process", "--points", "20000", "--calls", "2");
+        var result = await CliRunner.RunAsync("bench", "--in-process", "--points", "20000", "--calls", "2", "--warmup", "3000");
 
         result.ExitCode.Should().Be(ExitCodes.Success, result.Error);
         result.Error.Should().BeEmpty();
+        result.Output.Should().Contain("Warmed up with 3,000 points in one call (not counted below).");
         result.Output.Should().Contain("Sent 40,000 points in ");
         result.Output.Should().MatchRegex(@"(?m)^  points/s +[\d,]+$");
         result.Output.Should().MatchRegex(@"(?m)^  MB/s +[\d,]+\.\d\d ");
@@ -37,6 +38,6 @@ public class BenchCommandTests
         var result = await CliRunner.RunAsync("bench", "--help");
 
         result.ExitCode.Should().Be(ExitCodes.Success);
-        result.Output.Should().Contain("--in-process").And.Contain("--calls");
+        result.Output.Should().Contain("--in-process").And.Contain("--calls").And.Contain("--warmup");
     }
 }

@@ -36,6 +36,7 @@ public class CliErrorTests
     [TestCase("bench")]
     [TestCase("bench", "--in-process", "--target", "http://127.0.0.1:1")]
     [TestCase("bench", "--in-process", "--calls", "0")]
+    [TestCase("bench", "--in-process", "--warmup", "-1")]
     [TestCase("serve", "--port", "70000")]
     [TestCase("serve", "--port", "1", "--urls", "http://127.0.0.1:2")]
     public async Task Bad_arguments_are_a_usage_error(params string[] args)
