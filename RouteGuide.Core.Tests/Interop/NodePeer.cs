@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
 using System.Text.Json;
+using RouteGuide.Core.Tests.Harness;
 
 namespace RouteGuide.Core.Tests.Interop;
 
@@ -15,7 +15,7 @@ internal static class NodePeer
     private static readonly SemaphoreSlim InstallLock = new(1, 1);
     private static bool _installed;
 
-    public static string Directory { get; } = Path.Combine(Path.GetDirectoryName(SourceFile())!, "node");
+    public static string Directory { get; } = RepositoryLayout.PathOf("RouteGuide.Core.Tests", "Interop", "node");
 
     public static async Task EnsureInstalledAsync()
     {
@@ -113,8 +113,6 @@ internal static class NodePeer
 
         return Process.Start(info)!;
     }
-
-    private static string SourceFile([CallerFilePath] string path = "") => path;
 }
 
 /// <summary>A running Node.js RouteGuide server; disposing it closes its input, which stops it.</summary>

@@ -1,10 +1,10 @@
-using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using RouteGuide.Core.Protocol;
+using RouteGuide.Core.Tests.Harness;
 
 namespace RouteGuide.Core.Tests.Readme;
 
@@ -52,22 +52,9 @@ public partial class ReadmeSnippetTests
         return string.Join('\n', lines.Select(l => l.Length >= indent ? l[indent..] : l.TrimStart()));
     }
 
-    private static string SourcePath([CallerFilePath] string path = "") =>
-        Path.Combine(Path.GetDirectoryName(path)!, "ReadmeSnippets.cs");
+    private static string SourcePath() => RepositoryLayout.PathOf("RouteGuide.Core.Tests", "Readme", "ReadmeSnippets.cs");
 
-    private static string ReadmePath()
-    {
-        for (var directory = new DirectoryInfo(Path.GetDirectoryName(SourcePath())!); directory is not null; directory = directory.Parent)
-        {
-            var candidate = Path.Combine(directory.FullName, "README.md");
-            if (File.Exists(candidate) && File.Exists(Path.Combine(directory.FullName, "RouteGuide.sln")))
-            {
-                return candidate;
-            }
-        }
-
-        throw new FileNotFoundException("README.md was not found above the test sources.");
-    }
+    private static string ReadmePath() => RepositoryLayout.PathOf("README.md");
 
     [GeneratedRegex(@"// snippet: (?<name>[\w-]+)\n(?<code>.*?)\n[ ]*// end snippet", RegexOptions.Singleline)]
     private static partial Regex SnippetPattern();

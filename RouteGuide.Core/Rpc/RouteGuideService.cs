@@ -38,7 +38,7 @@ public sealed class RouteGuideService : RouteGuideBase
     private static readonly TimeSpan DeadlineTolerance = TimeSpan.FromSeconds(1);
 
     /// <summary>How long a failed read waits for the host to report that the client cancelled the call.</summary>
-    private static readonly TimeSpan CancellationReportWait = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan CancellationReportWait = TimeSpan.FromSeconds(3);
 
     private readonly IFeatureLookup _features;
     private readonly IRouteRecorderFactory _recorders;
@@ -178,11 +178,12 @@ public sealed class RouteGuideService : RouteGuideBase
         {
             throw UnreadableRequest(nameof(RecordRoute), recorder.PointCount, nameof(Point), e);
         }
-        catch (IOException e) when (!cancellationToken.IsCancellationRequested)
+        catch (IOException e) when (!cancellationToken.IsCancellationRequested && !NearDeadline(context))
         {
-            // Either the client reset the stream (cancelled, or its deadline passed), which the host
-            // reports on the call's token a moment after the read fails, or the stream cannot be read
-            // (Grpc.AspNetCore reports a length prefix over 2 GiB this way). Wait, briefly, to tell which.
+            // Either the client reset the stream (cancelled it), which the host reports on the call's
+            // token a moment after the read fails, or the stream cannot be read (Grpc.AspNetCore reports
+            // a length prefix over 2 GiB this way). Wait, briefly, to tell which. (Near the deadline a
+            // broken stream is the client's deadline reset: Guard reports it as the deadline at once.)
             if (!await IsCancelledWithinAsync(CancellationReportWait, cancellationToken).ConfigureAwait(false))
             {
                 throw UnreadableRequest(nameof(RecordRoute), recorder.PointCount, nameof(Point), e);
@@ -204,6 +205,9 @@ public sealed class RouteGuideService : RouteGuideBase
     private static bool EndedByClient(Exception e, ServerCallContext context) =>
         e is IOException
         || (context.CancellationToken.IsCancellationRequested && e is OperationCanceledException or InvalidOperationException);
+
+    /// <summary>Whether the call's deadline has passed or is less than <see cref="DeadlineTolerance"/> away.</summary>
+    private static bool NearDeadline(ServerCallContext context) => context.Deadline <= DateTime.UtcNow + DeadlineTolerance;
 
     private static async Task<bool> IsCancelledWithinAsync(TimeSpan wait, CancellationToken cancellationToken)
     {
@@ -256,7 +260,7 @@ public sealed class RouteGuideService : RouteGuideBase
             // The client's deadline timer runs a little ahead of the server's (the server starts its own
             // from the timeout it receives), so the client's reset for its deadline may arrive just before
             // the server's deadline: that is the deadline too.
-            var status = context.Deadline <= DateTime.UtcNow + DeadlineTolerance
+            var status = NearDeadline(context)
                 ? new Status(StatusCode.DeadlineExceeded, $"{method} passed its deadline.")
                 : new Status(StatusCode.Cancelled, $"{method} was cancelled.");
             Log.CallEnded(_logger, method, status.StatusCode.ToString());
