@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using Grpc.Core;
 using RouteGuide.Core.Protocol;
 using RouteGuide.Core.Rpc;
@@ -107,7 +108,37 @@ public class OtherRpcTests(HostFlavour flavour)
             new Status(StatusCode.InvalidArgument, "Note 1 has a message of 8 characters; the limit is 4."));
     }
 
+    [Test]
+    public async Task RouteChat_stores_only_the_location_and_message_of_a_note_not_its_unknown_fields()
+    {
+        await using var host = await RouteGuideTestHost.StartAsync(flavour, Catalog);
+        var here = new Point { Latitude = 1, Longitude = 1 };
+        var plain = Note(here, "padded");
+
+        // The same note as a newer peer might send it: 64 KiB of a field this proto does not know, in
+        // the note and in its location. Google.Protobuf keeps unknown fields when it parses a message.
+        var padded = RouteNote.Parser.ParseFrom([.. plain.ToByteArray(), .. UnknownField(99, 64 * 1024)]);
+        padded.Location = Point.Parser.ParseFrom([.. here.ToByteArray(), .. UnknownField(98, 64 * 1024)]);
+        padded.CalculateSize().Should().BeGreaterThan(128 * 1024, "the padding survives parsing and is sent");
+
+        await ChatAsync(host, [padded]);
+        var replies = await ChatAsync(host, [Note(here, "probe")]);
+
+        replies.Should().ContainSingle().Which.Should().Be(plain);
+        replies[0].CalculateSize().Should().Be(plain.CalculateSize(), "the stored note carries no unknown fields");
+    }
+
     private static RouteNote Note(Point location, string message) => new() { Location = location, Message = message };
+
+    private static byte[] UnknownField(int fieldNumber, int length)
+    {
+        using var buffer = new MemoryStream();
+        var output = new CodedOutputStream(buffer);
+        output.WriteTag(fieldNumber, WireFormat.WireType.LengthDelimited);
+        output.WriteBytes(ByteString.CopyFrom(new byte[length]));
+        output.Flush();
+        return buffer.ToArray();
+    }
 
     private static async Task<List<Feature>> ListAsync(RouteGuideTestHost host, Point? lo, Point? hi)
     {

@@ -83,6 +83,70 @@ public class RecordRouteCancellationTests
         }
     }
 
+    // The source's exception may be of a type that a failed write also throws: it must still propagate
+    // at once, as the source's, not be taken for a write error that waits for the server's answer.
+    private static readonly Func<Exception>[] SourceFailures =
+    [
+        () => new IOException("disk read failed"),
+        () => new InvalidOperationException("collection was modified"),
+        () => new OperationCanceledException("source gave up"),
+        () => new RpcException(new Status(StatusCode.Unavailable, "upstream feed is down")),
+    ];
+
+    [Test]
+    public async Task A_source_exception_of_a_type_that_writes_also_throw_propagates_and_ends_the_call(
+        [ValueSource(nameof(SourceFailures))] Func<Exception> failure, [Values] bool asynchronous)
+    {
+        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, Catalog);
+        var expected = failure();
+
+        var call = asynchronous
+            ? host.Client.RecordRouteAsync(FailingAsync(expected))
+            : host.Client.RecordRouteAsync(Failing(expected));
+
+        var thrown = await FluentActions.Awaiting(() => call.WaitAsync(TimeSpan.FromSeconds(20))).Should().ThrowAsync<Exception>();
+        thrown.Which.Should().BeSameAs(expected, "the source's own exception propagates unchanged");
+        await host.WaitForNoActiveCallsAsync();
+        host.Errors.Should().BeEmpty();
+        (await host.Client.RecordRouteAsync(Routes.Random(3, Catalog, 4))).PointCount.Should().Be(4);
+
+        static IEnumerable<Point> Failing(Exception error)
+        {
+            for (var i = 0; i < 1_000; i++)
+            {
+                yield return new Point { Latitude = i, Longitude = i };
+            }
+
+            throw error;
+        }
+
+        static async IAsyncEnumerable<Point> FailingAsync(Exception error)
+        {
+            for (var i = 0; i < 1_000; i++)
+            {
+                yield return new Point { Latitude = i, Longitude = i };
+            }
+
+            await Task.Yield();
+            throw error;
+        }
+    }
+
+    [Test]
+    public async Task A_point_over_the_channels_send_limit_fails_the_call_without_hanging()
+    {
+        // 12 bytes for a point with large coordinates: over a send limit of 8 bytes, under it for (0, 0).
+        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, Catalog, configureChannel: options => options.MaxSendMessageSize = 8);
+        Point[] route = [new Point(), new Point { Latitude = 400_000_000, Longitude = -700_000_000 }];
+
+        var call = host.Client.RecordRouteAsync(route);
+
+        var error = (await FluentActions.Awaiting(() => call.WaitAsync(TimeSpan.FromSeconds(20))).Should().ThrowAsync<RpcException>()).Which;
+        error.StatusCode.Should().Be(StatusCode.ResourceExhausted, error.ToString());
+        await host.WaitForNoActiveCallsAsync();
+        (await host.Client.RecordRouteAsync([new Point()])).PointCount.Should().Be(1);
+    }
+
     [Test]
     public async Task Fifty_concurrent_calls_on_one_channel_each_get_their_own_exact_summary()
     {

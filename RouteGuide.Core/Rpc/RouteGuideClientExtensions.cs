@@ -16,11 +16,15 @@ namespace RouteGuide.Core.Rpc;
 /// <see cref="CallOptions"/>) is cancelled, the call is cancelled on the wire and an
 /// <see cref="OperationCanceledException"/> is thrown. A passed deadline is an <see cref="RpcException"/>
 /// with <see cref="StatusCode.DeadlineExceeded"/>. An exception thrown by the point source cancels the call
-/// and propagates unchanged.
+/// and propagates unchanged, whatever its type. A point that the channel refuses to send (larger than its
+/// <c>MaxSendMessageSize</c>) fails with that write's <see cref="RpcException"/> and cancels the call.
 /// </para>
 /// </remarks>
 public static class RouteGuideClientExtensions
 {
+    /// <summary>How long a failed write waits for the call's status before giving up on the call.</summary>
+    private static readonly TimeSpan WriteFailureGrace = TimeSpan.FromSeconds(1);
+
     /// <summary>Streams the points of a route and returns the server's summary.</summary>
     /// <param name="client">The generated client.</param>
     /// <param name="points">The route, in order. Enumerated once, lazily.</param>
@@ -92,19 +96,31 @@ public static class RouteGuideClientExtensions
         {
             await writeTask.ConfigureAwait(false);
         }
-        catch (Exception writeError) when (writeError is RpcException or IOException or InvalidOperationException or OperationCanceledException)
+        catch (RequestStreamWriteException writeError)
         {
+            var cause = writeError.InnerException!;
             if (cancellationToken.IsCancellationRequested)
             {
-                throw new OperationCanceledException("RecordRoute was cancelled.", writeError, cancellationToken);
+                throw new OperationCanceledException("RecordRoute was cancelled.", cause, cancellationToken);
             }
 
-            // A write fails when the call has already ended. If the server ended it, its status is
-            // the real answer: surface that rather than the write error.
-            await AwaitResponseAsync(call, cancellationToken).ConfigureAwait(false);
-            throw;
+            // A write fails when the call has already ended. If the server ended it, its status is the
+            // real answer: surface that rather than the write error. A write that failed on the client's
+            // side alone (a message over the channel's send limit) leaves the call open: its own error is
+            // the answer then, and leaving this method cancels the call, so nothing waits for a reply
+            // that is not coming.
+            await Task.WhenAny(call.ResponseAsync, Task.Delay(WriteFailureGrace, CancellationToken.None)).ConfigureAwait(false);
+            if (call.ResponseAsync.IsCompleted)
+            {
+                await AwaitResponseAsync(call, cancellationToken).ConfigureAwait(false);
+            }
+
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(cause);
         }
 
+        // Anything else that ended the writing came from the point source (its own exception, or the
+        // cancellation of the caller's token that it observed): leaving this method disposes the call,
+        // which cancels it on the wire, and the exception propagates unchanged.
         return await AwaitResponseAsync(call, cancellationToken).ConfigureAwait(false);
     }
 
@@ -112,7 +128,14 @@ public static class RouteGuideClientExtensions
         IClientStreamWriter<Point> writer, Func<IClientStreamWriter<Point>, CancellationToken, Task> writeAll, CancellationToken cancellationToken)
     {
         await writeAll(writer, cancellationToken).ConfigureAwait(false);
-        await writer.CompleteAsync().ConfigureAwait(false);
+        try
+        {
+            await writer.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            throw new RequestStreamWriteException(e);
+        }
     }
 
     private static async Task<RouteSummary> AwaitResponseAsync(AsyncClientStreamingCall<Point, RouteSummary> call, CancellationToken cancellationToken)
@@ -148,7 +171,7 @@ public static class RouteGuideClientExtensions
         foreach (var point in points)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            await writer.WriteAsync(point, CancellationToken.None).ConfigureAwait(false);
+            await WriteAsync(writer, point).ConfigureAwait(false);
         }
     }
 
@@ -156,7 +179,40 @@ public static class RouteGuideClientExtensions
     {
         await foreach (var point in points.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
-            await writer.WriteAsync(point, CancellationToken.None).ConfigureAwait(false);
+            await WriteAsync(writer, point).ConfigureAwait(false);
         }
     }
+
+    // Failures of the request stream are told apart from the point source's own exceptions, which
+    // can be of the same types (IOException, InvalidOperationException, RpcException, ...).
+    // Most writes complete at once (the fast path buffers them), so no state machine is built for those.
+    private static ValueTask WriteAsync(IClientStreamWriter<Point> writer, Point point)
+    {
+        Task write;
+        try
+        {
+            write = writer.WriteAsync(point, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            throw new RequestStreamWriteException(e);
+        }
+
+        return write.IsCompletedSuccessfully ? default : AwaitWriteAsync(write);
+    }
+
+    private static async ValueTask AwaitWriteAsync(Task write)
+    {
+        try
+        {
+            await write.ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            throw new RequestStreamWriteException(e);
+        }
+    }
+
+    /// <summary>Carries a failure of the request stream itself, never seen by callers.</summary>
+    private sealed class RequestStreamWriteException(Exception inner) : Exception(inner.Message, inner);
 }

@@ -137,7 +137,14 @@ public sealed class RouteGuideService : RouteGuideBase
                             $"Note {index} has a message of {note.Message.Length} characters; the limit is {_options.MaxNoteMessageLength}."));
                     }
 
-                    foreach (var earlier in _notes.Post(location.ScrambledKey, note))
+                    // A fresh copy is stored, not the parsed message: the note's unknown fields (and its
+                    // location's) are dropped, so a stored note costs no more than its location and message.
+                    var stored = new RouteNote
+                    {
+                        Location = new Point { Latitude = location.Latitude, Longitude = location.Longitude },
+                        Message = note.Message,
+                    };
+                    foreach (var earlier in _notes.Post(location.ScrambledKey, stored))
                     {
                         await responseStream.WriteAsync(earlier).ConfigureAwait(false);
                     }

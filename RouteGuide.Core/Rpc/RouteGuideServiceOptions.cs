@@ -20,8 +20,9 @@ public sealed record RouteGuideServiceOptions
 
     /// <summary>
     /// The longest RouteChat message accepted, in UTF-16 characters (default 1,024). A longer note
-    /// fails the RouteChat call with <c>InvalidArgument</c>. Together with <see cref="MaxNotes"/>
-    /// this bounds the memory the note store can take.
+    /// fails the RouteChat call with <c>InvalidArgument</c>. A note is stored as its location and
+    /// message alone (unknown fields the client sent are dropped), so with <see cref="MaxNotes"/> this
+    /// bounds the store: at the defaults, 10,000 notes of at most 1,024 characters, about 20 MiB.
     /// </summary>
     public int MaxNoteMessageLength { get; init; } = 1_024;
 
