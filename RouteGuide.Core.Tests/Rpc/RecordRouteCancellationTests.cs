@@ -38,8 +38,32 @@ public class RecordRouteCancellationTests
 
         await FluentActions.Awaiting(() => call).Should().ThrowAsync<OperationCanceledException>();
         await host.WaitForNoActiveCallsAsync();
-        host.Errors.Should().BeEmpty();
+        await ShouldHaveEndedOnTheServerAsCancelled(host);
         (await host.Client.RecordRouteAsync(Routes.Random(1, Catalog, 3))).PointCount.Should().Be(3);
+    }
+
+    [Test]
+    public async Task A_client_that_cancels_long_before_a_short_deadline_is_cancelled_on_the_server_not_past_its_deadline()
+    {
+        // Within a second of this deadline from the start, but the cancellation comes about 800 ms before
+        // it: the server counts a cancel as the deadline only within a fifth of the timeout (160 ms here).
+        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, Catalog);
+        using var cancellation = new CancellationTokenSource();
+        var serverHasIt = new TaskCompletionSource();
+        var endless = Routes.WithHook(Endless(), async (index, token) =>
+        {
+            serverHasIt.TrySetResult();
+            await Task.Delay(Timeout.Infinite, token);
+        });
+
+        var call = host.Client.RecordRouteAsync(endless, deadline: DateTime.UtcNow.AddMilliseconds(800), cancellationToken: cancellation.Token);
+        await serverHasIt.Task;
+        await host.Eventually(() => host.Service.ActiveCalls == 1, "the call reached the server");
+        await cancellation.CancelAsync();
+
+        await FluentActions.Awaiting(() => call).Should().ThrowAsync<OperationCanceledException>();
+        await host.WaitForNoActiveCallsAsync();
+        await ShouldHaveEndedOnTheServerAsCancelled(host);
     }
 
     [Test]
@@ -56,7 +80,7 @@ public class RecordRouteCancellationTests
             }
         });
 
-        var call = () => host.Client.RecordRouteAsync(stalled, deadline: DateTime.UtcNow.AddMilliseconds(300));
+        var call = () => host.Client.RecordRouteAsync(stalled, deadline: DateTime.UtcNow.AddSeconds(1));
 
         var deadlineError = (await call.Should().ThrowAsync<RpcException>()).Which;
         deadlineError.StatusCode.Should().Be(StatusCode.DeadlineExceeded, deadlineError.ToString());
@@ -162,6 +186,15 @@ public class RecordRouteCancellationTests
             summaries[i].FeatureCount.Should().Be((int)expected.FeatureCount);
             summaries[i].Distance.Should().Be(expected.SummaryDistanceMetres);
         }
+    }
+
+    private static async Task ShouldHaveEndedOnTheServerAsCancelled(RouteGuideTestHost host)
+    {
+        const string Ended = "RecordRoute ended early by the client or its deadline";
+        await host.Eventually(() => host.Logs.GetSnapshot().Any(r => r.Message.StartsWith(Ended, StringComparison.Ordinal)), "the server logged how the call ended");
+        host.Logs.GetSnapshot().Where(r => r.Message.StartsWith(Ended, StringComparison.Ordinal)).Select(r => r.Message)
+            .Should().Equal($"{Ended} (Cancelled).");
+        host.Errors.Should().BeEmpty();
     }
 
     private static IEnumerable<Point> Endless()

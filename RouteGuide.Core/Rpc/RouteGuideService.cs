@@ -25,20 +25,29 @@ namespace RouteGuide.Core.Rpc;
 /// <see cref="StatusCode.InvalidArgument"/> with a message naming the point; a request message that
 /// cannot be read (not valid protobuf, or a length prefix over 2 GiB) is <see cref="StatusCode.Internal"/>,
 /// as gRPC reports request parse errors, naming the message's index and logged as the client's fault,
-/// not as a server error; a cancelled call ends
-/// promptly as <see cref="StatusCode.Cancelled"/> (or <see cref="StatusCode.DeadlineExceeded"/> when the
-/// call is cancelled within a second of its deadline, which is how a client's own deadline reaches the
-/// server) without logging an error; any other failure is logged and reaches the client as
-/// <see cref="StatusCode.Internal"/> with no internal details.
+/// not as a server error (a length prefix over 2 GiB is answered within half a second: the host reports
+/// it as a broken stream, as it does a client's reset, and the service waits that long for a
+/// cancellation before it calls it unreadable); a cancelled call ends promptly as
+/// <see cref="StatusCode.Cancelled"/> (or <see cref="StatusCode.DeadlineExceeded"/> when the call is
+/// cancelled within a second of its deadline, or within a fifth of its timeout if that is shorter,
+/// which is how a client's own deadline reaches the server) without logging an error; any other failure,
+/// including an <see cref="IOException"/> from the host's own <see cref="IFeatureLookup"/> or recorder, is
+/// logged and reaches the client as <see cref="StatusCode.Internal"/> with no internal details.
 /// </para>
 /// </remarks>
 public sealed class RouteGuideService : RouteGuideBase
 {
-    /// <summary>A call cancelled less than this before its deadline is counted as having passed its deadline.</summary>
+    /// <summary>
+    /// A call cancelled less than this before its deadline is counted as having passed its deadline,
+    /// unless a fifth of the call's whole timeout is less (see <see cref="NearDeadline"/>).
+    /// </summary>
     private static readonly TimeSpan DeadlineTolerance = TimeSpan.FromSeconds(1);
 
-    /// <summary>How long a failed read waits for the host to report that the client cancelled the call.</summary>
-    private static readonly TimeSpan CancellationReportWait = TimeSpan.FromSeconds(3);
+    /// <summary>
+    /// How long a broken request stream waits for the host to report that the client cancelled the call
+    /// (Kestrel reports it within milliseconds of the stream's reset; under load in the tests, 17 ms at most).
+    /// </summary>
+    private static readonly TimeSpan CancellationReportWait = TimeSpan.FromMilliseconds(500);
 
     private readonly IFeatureLookup _features;
     private readonly IRouteRecorderFactory _recorders;
@@ -79,14 +88,14 @@ public sealed class RouteGuideService : RouteGuideBase
     {
         ArgumentNullException.ThrowIfNull(requestStream);
         ArgumentNullException.ThrowIfNull(context);
-        return Guard(nameof(RecordRoute), context, () => RecordRouteCore(requestStream, context));
+        return Guard(nameof(RecordRoute), context, started => RecordRouteCore(requestStream, context, started));
     }
 
     /// <inheritdoc />
     public override Task<Feature> GetFeature(Point request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return Guard(nameof(GetFeature), context, () =>
+        return Guard(nameof(GetFeature), context, _ =>
         {
             var location = Require(request, "the requested point");
             return Task.FromResult(_features.TryGetFeature(location, out var feature)
@@ -101,14 +110,21 @@ public sealed class RouteGuideService : RouteGuideBase
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(responseStream);
         ArgumentNullException.ThrowIfNull(context);
-        return Guard(nameof(ListFeatures), context, async () =>
+        return Guard(nameof(ListFeatures), context, async _ =>
         {
             var corner = Require(request.Lo, "the rectangle's corner lo");
             var opposite = Require(request.Hi, "the rectangle's corner hi");
             foreach (var feature in _features.GetFeaturesWithin(corner, opposite))
             {
                 context.CancellationToken.ThrowIfCancellationRequested();
-                await responseStream.WriteAsync(feature.ToFeature()).ConfigureAwait(false);
+                try
+                {
+                    await responseStream.WriteAsync(feature.ToFeature()).ConfigureAwait(false);
+                }
+                catch (IOException e)
+                {
+                    throw new StreamBrokenException(e);
+                }
             }
 
             return true;
@@ -121,7 +137,7 @@ public sealed class RouteGuideService : RouteGuideBase
         ArgumentNullException.ThrowIfNull(requestStream);
         ArgumentNullException.ThrowIfNull(responseStream);
         ArgumentNullException.ThrowIfNull(context);
-        return Guard(nameof(RouteChat), context, async () =>
+        return Guard(nameof(RouteChat), context, async started =>
         {
             long index = 0;
             try
@@ -146,7 +162,14 @@ public sealed class RouteGuideService : RouteGuideBase
                     };
                     foreach (var earlier in _notes.Post(location.ScrambledKey, stored))
                     {
-                        await responseStream.WriteAsync(earlier).ConfigureAwait(false);
+                        try
+                        {
+                            await responseStream.WriteAsync(earlier).ConfigureAwait(false);
+                        }
+                        catch (IOException e)
+                        {
+                            throw new StreamBrokenException(e);
+                        }
                     }
 
                     index++;
@@ -156,20 +179,29 @@ public sealed class RouteGuideService : RouteGuideBase
             {
                 throw UnreadableRequest(nameof(RouteChat), index, nameof(RouteNote), e);
             }
+            catch (IOException e)
+            {
+                throw await RequestStreamBrokenAsync(nameof(RouteChat), index, nameof(RouteNote), e, context, started).ConfigureAwait(false);
+            }
 
             return true;
         });
     }
 
-    private async Task<RouteSummary> RecordRouteCore(IAsyncStreamReader<Point> requestStream, ServerCallContext context)
+    private async Task<RouteSummary> RecordRouteCore(IAsyncStreamReader<Point> requestStream, ServerCallContext context, DateTime started)
     {
         var recorder = _recorders.StartRoute();
         var cancellationToken = context.CancellationToken;
+
+        // Set while the recorder (which may be the host's own) has the point, so that its exceptions are
+        // never taken for the request stream's.
+        var recording = false;
         try
         {
             while (await requestStream.MoveNext(cancellationToken).ConfigureAwait(false))
             {
                 var point = requestStream.Current;
+                recording = true;
                 try
                 {
                     recorder.Record(point.Latitude, point.Longitude);
@@ -179,24 +211,17 @@ public sealed class RouteGuideService : RouteGuideBase
                     Log.RouteRejected(_logger, e.Message);
                     throw new RpcException(new Status(StatusCode.InvalidArgument, e.Message));
                 }
+
+                recording = false;
             }
         }
-        catch (InvalidProtocolBufferException e) when (!cancellationToken.IsCancellationRequested)
+        catch (InvalidProtocolBufferException e) when (!recording && !cancellationToken.IsCancellationRequested)
         {
             throw UnreadableRequest(nameof(RecordRoute), recorder.PointCount, nameof(Point), e);
         }
-        catch (IOException e) when (!cancellationToken.IsCancellationRequested && !NearDeadline(context))
+        catch (IOException e) when (!recording)
         {
-            // Either the client reset the stream (cancelled it), which the host reports on the call's
-            // token a moment after the read fails, or the stream cannot be read (Grpc.AspNetCore reports
-            // a length prefix over 2 GiB this way). Wait, briefly, to tell which. (Near the deadline a
-            // broken stream is the client's deadline reset: Guard reports it as the deadline at once.)
-            if (!await IsCancelledWithinAsync(CancellationReportWait, cancellationToken).ConfigureAwait(false))
-            {
-                throw UnreadableRequest(nameof(RecordRoute), recorder.PointCount, nameof(Point), e);
-            }
-
-            throw; // A cancellation, which Guard reports as one.
+            throw await RequestStreamBrokenAsync(nameof(RecordRoute), recorder.PointCount, nameof(Point), e, context, started).ConfigureAwait(false);
         }
 
         var statistics = recorder.GetStatistics();
@@ -205,16 +230,53 @@ public sealed class RouteGuideService : RouteGuideBase
     }
 
     /// <summary>
-    /// Whether a failure means the call was ended from outside: the request stream broke (the client
-    /// reset it or the connection dropped, which can be seen before the call's token is cancelled), or
-    /// the call's token was cancelled (client cancellation, deadline, server shutdown).
+    /// Whether a failure means the call was ended from outside: a request or response stream broke (the
+    /// client reset it or the connection dropped, which can be seen before the call's token is
+    /// cancelled), or the call's token was cancelled (client cancellation, deadline, server shutdown).
+    /// An <see cref="IOException"/> from anywhere else (a host's own <see cref="IFeatureLookup"/> or
+    /// recorder) while the call is live is a server failure.
     /// </summary>
     private static bool EndedByClient(Exception e, ServerCallContext context) =>
-        e is IOException
-        || (context.CancellationToken.IsCancellationRequested && e is OperationCanceledException or InvalidOperationException);
+        e is StreamBrokenException
+        || (context.CancellationToken.IsCancellationRequested && e is OperationCanceledException or InvalidOperationException or IOException);
 
-    /// <summary>Whether the call's deadline has passed or is less than <see cref="DeadlineTolerance"/> away.</summary>
-    private static bool NearDeadline(ServerCallContext context) => context.Deadline <= DateTime.UtcNow + DeadlineTolerance;
+    /// <summary>
+    /// Whether the call's deadline has passed or is near: less than <see cref="DeadlineTolerance"/> away,
+    /// or less than a fifth of the call's whole timeout (measured from <paramref name="started"/>) when
+    /// that is shorter, so that a client that cancels a short call early is not reported as a deadline.
+    /// </summary>
+    private static bool NearDeadline(ServerCallContext context, DateTime started)
+    {
+        var deadline = context.Deadline;
+        if (deadline == DateTime.MaxValue)
+        {
+            return false;
+        }
+
+        var fifthOfTimeout = (deadline - started) / 5;
+        var tolerance = fifthOfTimeout < DeadlineTolerance ? fifthOfTimeout : DeadlineTolerance;
+        return deadline <= DateTime.UtcNow + tolerance;
+    }
+
+    /// <summary>
+    /// What a request stream that broke while being read means. When the call's token is cancelled, or
+    /// is within <see cref="CancellationReportWait"/> (Kestrel fails the read on the client's reset a
+    /// moment before it cancels the token), or the deadline is near: the call was ended from outside. If
+    /// not, the stream could not be read (Grpc.AspNetCore reports a length prefix over 2 GiB this way).
+    /// </summary>
+    private async Task<Exception> RequestStreamBrokenAsync(
+        string method, long index, string messageType, IOException e, ServerCallContext context, DateTime started)
+    {
+        var token = context.CancellationToken;
+        if (token.IsCancellationRequested
+            || NearDeadline(context, started)
+            || await IsCancelledWithinAsync(CancellationReportWait, token).ConfigureAwait(false))
+        {
+            return new StreamBrokenException(e);
+        }
+
+        return UnreadableRequest(method, index, messageType, e);
+    }
 
     private static async Task<bool> IsCancelledWithinAsync(TimeSpan wait, CancellationToken cancellationToken)
     {
@@ -250,12 +312,14 @@ public sealed class RouteGuideService : RouteGuideBase
             : throw new RpcException(new Status(StatusCode.InvalidArgument, char.ToUpperInvariant(problem[0]) + problem[1..]));
 
     /// <summary>Counts the call as active while it runs and turns its failures into gRPC statuses.</summary>
-    private async Task<T> Guard<T>(string method, ServerCallContext context, Func<Task<T>> handler)
+    /// <remarks>The handler is given the time the call started, in UTC.</remarks>
+    private async Task<T> Guard<T>(string method, ServerCallContext context, Func<DateTime, Task<T>> handler)
     {
         Interlocked.Increment(ref _activeCalls);
+        var started = DateTime.UtcNow;
         try
         {
-            return await handler().ConfigureAwait(false);
+            return await handler(started).ConfigureAwait(false);
         }
         catch (RpcException)
         {
@@ -267,7 +331,7 @@ public sealed class RouteGuideService : RouteGuideBase
             // The client's deadline timer runs a little ahead of the server's (the server starts its own
             // from the timeout it receives), so the client's reset for its deadline may arrive just before
             // the server's deadline: that is the deadline too.
-            var status = NearDeadline(context)
+            var status = NearDeadline(context, started)
                 ? new Status(StatusCode.DeadlineExceeded, $"{method} passed its deadline.")
                 : new Status(StatusCode.Cancelled, $"{method} was cancelled.");
             Log.CallEnded(_logger, method, status.StatusCode.ToString());
@@ -283,4 +347,7 @@ public sealed class RouteGuideService : RouteGuideBase
             Interlocked.Decrement(ref _activeCalls);
         }
     }
+
+    /// <summary>A request or response stream failed: the client reset it or the connection went away.</summary>
+    private sealed class StreamBrokenException(IOException inner) : Exception(inner.Message, inner);
 }
