@@ -55,6 +55,99 @@ public class CoalescingStreamTests
         counters.DeferredFlushes.Should().Be(1);
     }
 
+    [Test]
+    public async Task Deferred_flushes_racing_with_writes_keep_every_byte_in_order_and_never_overlap_the_inner_stream()
+    {
+        // No flush delay: every flush schedules a deferred flush at once, on another thread, while the
+        // writer goes on; the inner stream yields in each call to widen every window for a race.
+        var inner = new YieldingRecordingStream();
+        var options = new CoalescingOptions { BufferSize = 256, FlushDelay = TimeSpan.Zero };
+        var random = new Random(20261126);
+        var expected = new List<byte>();
+        await using (var stream = new CoalescingStream(inner, options, new CoalescingCounters()))
+        {
+            for (var i = 0; i < 20_000; i++)
+            {
+                var message = new byte[random.Next(1, 300)];
+                random.NextBytes(message);
+                expected.AddRange(message);
+                await stream.WriteAsync(message);
+                await stream.FlushAsync();
+                if (i % 1_000 == 0)
+                {
+                    await Task.Delay(1); // let deferred flushes find a partial buffer
+                }
+            }
+
+            await stream.CompleteAsync(CancellationToken.None);
+        }
+
+        inner.Overlapped.Should().BeFalse("the buffer's owner and the deferred flush take turns on the inner stream");
+        inner.Written.Count.Should().Be(expected.Count);
+        inner.Written.Should().Equal(expected);
+    }
+
+    /// <summary>Records what reaches it, yields in every call, and notes if two calls ever overlap.</summary>
+    private sealed class YieldingRecordingStream : Stream
+    {
+        private int _inside;
+
+        public List<byte> Written { get; } = [];
+
+        public bool Overlapped { get; private set; }
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            Enter();
+            await Task.Yield();
+
+            // Read after yielding: the buffer must stay untouched until this write completes.
+            lock (Written)
+            {
+                Written.AddRange(buffer.ToArray());
+            }
+
+            Leave();
+        }
+
+        public override async Task FlushAsync(CancellationToken cancellationToken)
+        {
+            Enter();
+            await Task.Yield();
+            Leave();
+        }
+
+        public override void Flush() => throw new NotSupportedException();
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        private void Enter()
+        {
+            if (Interlocked.Increment(ref _inside) != 1)
+            {
+                Overlapped = true;
+            }
+        }
+
+        private void Leave() => Interlocked.Decrement(ref _inside);
+    }
+
     /// <summary>Records what reaches it.</summary>
     private sealed class RecordingStream : Stream
     {

@@ -18,13 +18,15 @@ public partial class ReadmeSnippetTests
         await using var app = ReadmeSnippets.HostInAspNetCore(builder);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        using var console = new StringWriter();
+        Point[] route = [new Point { Latitude = 488583701, Longitude = 22944813 }, new Point { Latitude = 515007292, Longitude = -1246254 }];
+        var expected = new RouteSummary { PointCount = 2, FeatureCount = 2, Distance = 340_544 };
 
-        var summary = await ReadmeSnippets.CallWithTheClientAdapter(
-            address, [new Point { Latitude = 488583701, Longitude = 22944813 }, new Point { Latitude = 515007292, Longitude = -1246254 }], console);
+        var summary = await ReadmeSnippets.CallWithTheClientAdapter(address, route);
+        var (fast, own) = await ReadmeSnippets.UseTheFastPath(address, route);
 
-        summary.Should().Be(new RouteSummary { PointCount = 2, FeatureCount = 2, Distance = 340_544 });
-        console.ToString().Should().Be($"2 points, 2 features, 340544 m{Environment.NewLine}");
+        summary.Should().Be(expected);
+        fast.Should().Be(expected);
+        own.Should().Be(expected);
         await app.StopAsync();
     }
 
@@ -38,7 +40,7 @@ public partial class ReadmeSnippetTests
         var readme = File.ReadAllText(ReadmePath()).ReplaceLineEndings("\n");
         var snippets = SnippetPattern().Matches(source.ReplaceLineEndings("\n"));
 
-        snippets.Should().HaveCount(3);
+        snippets.Should().HaveCount(5);
         foreach (Match snippet in snippets)
         {
             readme.Should().Contain(Dedent(snippet.Groups["code"].Value), $"README.md shows snippet '{snippet.Groups["name"].Value}'");

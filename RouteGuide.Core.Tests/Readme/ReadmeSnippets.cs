@@ -4,9 +4,12 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using RouteGuide.Core.Protocol;
-using RouteGuide.Core.Rpc;
-using RouteGuide.Core.Statistics;
+// snippet: usings
+using Grpc.Net.Client;            // GrpcChannel, for a channel of your own
+using RouteGuide.Core.Protocol;   // Point, RouteSummary, ... (generated from protos/route_guide.proto)
+using RouteGuide.Core.Rpc;        // RouteGuideService, AddRouteGuide, RouteGuideChannel, RecordRouteAsync
+using RouteGuide.Core.Statistics; // IRouteRecorder, RouteRecorderFactory, FeatureCatalog, RouteStatistics
+// end snippet
 
 namespace RouteGuide.Core.Tests.Readme;
 
@@ -27,15 +30,31 @@ internal static class ReadmeSnippets
         return app;
     }
 
-    public static async Task<RouteSummary> CallWithTheClientAdapter(string address, IEnumerable<Point> points, TextWriter console)
+    public static async Task<RouteSummary> CallWithTheClientAdapter(string address, IEnumerable<Point> points)
     {
         // snippet: client
         using var channel = RouteGuideChannel.ForAddress(address); // e.g. "http://127.0.0.1:50051"
         var client = channel.CreateRouteGuideClient();
         RouteSummary summary = await client.RecordRouteAsync(points, deadline: DateTime.UtcNow.AddMinutes(1));
-        console.WriteLine($"{summary.PointCount} points, {summary.FeatureCount} features, {summary.Distance} m");
+        Console.WriteLine($"{summary.PointCount} points, {summary.FeatureCount} features, {summary.Distance} m");
         // end snippet
         return summary;
+    }
+
+    public static async Task<(RouteSummary Default, RouteSummary Own)> UseTheFastPath(string address, Point[] points)
+    {
+        // snippet: fast-path
+        // The default: the fast path is already there.
+        using var channel = RouteGuideChannel.ForAddress(address);
+        var summary = await channel.CreateRouteGuideClient().RecordRouteAsync(points);
+
+        // A channel of your own: wrap its handler.
+        using var own = GrpcChannel.ForAddress(address, new GrpcChannelOptions
+        {
+            HttpHandler = RouteGuideChannel.WithRecordRouteFastPath(new SocketsHttpHandler { /* your settings */ }),
+        });
+        // end snippet
+        return (summary, await own.CreateRouteGuideClient().RecordRouteAsync(points));
     }
 
     public static void UnitTestAgainstTheRecorder()

@@ -7,6 +7,7 @@ namespace RouteGuide.Core.Tests.Reliability;
 /// Catalog files at scale. The small hostile files (empty, invalid UTF-8, duplicate locations,
 /// out-of-range coordinates, missing fields) are in <see cref="Statistics.FeatureCatalogTests"/>.
 /// </summary>
+[Category("Long")]
 public class CatalogFileTests
 {
     private const int Features = 1_000_000;

@@ -19,8 +19,8 @@ public class LoadTests
     public const int Channels = 4;
 
     /// <summary>
-    /// 10,000,000 points in all. About 85 s on a 2-core machine with the stock client (which sends each
-    /// point as its own write), so it is in the "Long" category; CI runs it all the same.
+    /// 10,000,000 points in all, about 20 s on a 2-core machine, so it is in the "Long" category; CI
+    /// runs it all the same.
     /// </summary>
     [Test]
     [Category("Long")]

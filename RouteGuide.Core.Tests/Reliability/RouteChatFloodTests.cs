@@ -9,6 +9,7 @@ namespace RouteGuide.Core.Tests.Reliability;
 /// RouteChat flooded over real HTTP/2: the notes the server keeps stay within its caps, and so does
 /// its memory, whatever a client sends.
 /// </summary>
+[Category("Long")]
 public class RouteChatFloodTests
 {
     private const int Notes = 1_000_000;

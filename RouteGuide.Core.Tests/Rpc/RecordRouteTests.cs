@@ -1,7 +1,9 @@
 using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
 using RouteGuide.Core.Protocol;
 using RouteGuide.Core.Rpc;
 using RouteGuide.Core.Statistics;
+using RouteGuide.Core.Tests.FastPath;
 using RouteGuide.Core.Tests.Harness;
 
 namespace RouteGuide.Core.Tests.Rpc;
@@ -18,16 +20,21 @@ public class RecordRouteTests(HostFlavour flavour)
     [TestCase(20261125)]
     public async Task The_original_clients_random_route_gets_exactly_the_local_statistics(int seed)
     {
-        await using var host = await RouteGuideTestHost.StartAsync(flavour, Catalog);
+        ObservedRecorders? recorders = null;
+        await using var host = await RouteGuideTestHost.StartAsync(
+            flavour,
+            Catalog,
+            configureServices: services => services.AddSingleton<IRouteRecorderFactory>(provider => recorders = new ObservedRecorders(
+                new RouteRecorderFactory(provider.GetRequiredService<IFeatureLookup>(), provider.GetRequiredService<TimeProvider>()))));
         var route = Routes.Random(seed, Catalog);
 
-        // The clock moves 1.5 s while the route is streaming (once the server has started the call,
-        // which is when its recorder starts the route's clock): the server sees it, as it would real time.
-        var summary = await host.Client.RecordRouteAsync(Routes.WithHook(route, async (index, _) =>
+        // The clock moves 1.5 s while the route is streaming, once the server's recorder (which starts
+        // the route's clock) has its first point: the server sees it, as it would real time.
+        var summary = await host.Client.RecordRouteAsync(Routes.WithHook(route, async (index, token) =>
         {
             if (index == route.Length / 2)
             {
-                await host.Eventually(() => host.Service.ActiveCalls == 1, "the server started the call");
+                await recorders!.FirstPoint.Task.WaitAsync(TimeSpan.FromSeconds(20), token);
                 host.Time.Advance(TimeSpan.FromMilliseconds(1_500));
             }
         }));

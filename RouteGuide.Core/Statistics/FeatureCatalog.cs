@@ -16,7 +16,7 @@ namespace RouteGuide.Core.Statistics;
 /// (<see cref="Load(string)"/>), from a stream (<see cref="Load(Stream, string)"/>), from features
 /// you already have (the constructor), or use <see cref="Default"/>, a small set of world landmarks
 /// embedded in this assembly. Lookups of locations that hold no feature are answered by a compact
-/// bit filter (one bit per eighth of a feature) before the table is touched, so routes over a catalog of
+/// bit filter (eight bits per feature, a single hash) before the table is touched, so routes over a catalog of
 /// millions of features stay fast.
 /// </remarks>
 public sealed class FeatureCatalog : IFeatureLookup
