@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Net;
 using RouteGuide.Core.Statistics;
 
 namespace RouteGuide.Cli.Commands;
@@ -17,19 +18,15 @@ internal static class ServeCommand
 
     public static Command Create()
     {
-        var port = new Option<int>("--port")
-        {
-            Description = "The port to listen on, on 127.0.0.1 (0 picks a free port).",
-            HelpName = "P",
-            DefaultValueFactory = _ => DefaultPort,
-        };
-        port.Validators.Add(result =>
-        {
-            if (CliOptions.GivenInt(result) is < 0 or > 65535)
+        var port = CliOptions.WholeNumber(
+            new Option<int>("--port")
             {
-                result.AddError("--port must be from 0 to 65535.");
-            }
-        });
+                Description = "The port to listen on, on 127.0.0.1 (0 picks a free port).",
+                HelpName = "P",
+                DefaultValueFactory = _ => DefaultPort,
+            },
+            minimum: IPEndPoint.MinPort,
+            maximum: IPEndPoint.MaxPort);
         var catalog = new Option<string>("--catalog")
         {
             Description = "The features, as a route_guide_db.json file (default: the embedded catalog).",
