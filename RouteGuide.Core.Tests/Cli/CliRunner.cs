@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -34,6 +35,39 @@ internal static class CliRunner
         using var error = new StringWriter();
         var exitCode = await RouteGuideCli.RunAsync(args, output, error);
         return new CliResult(exitCode, output.ToString(), error.ToString());
+    }
+
+    /// <summary>
+    /// Runs the built routeguide executable (copied next to the tests) in a process of its own, so that what
+    /// reaches the real stdout and stderr is seen too: the console log of <c>serve</c>, for one.
+    /// </summary>
+    public static async Task<CliResult> RunProcessAsync(params string[] args)
+    {
+        var info = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "routeguide.exe" : "routeguide"))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
+        }
+        catch (TimeoutException)
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"routeguide {string.Join(' ', args)} did not end within a minute.");
+        }
+
+        return new CliResult(process.ExitCode, await output, await error);
     }
 
     /// <summary>A port on 127.0.0.1 that nothing listens on: bound by the system, then released.</summary>
