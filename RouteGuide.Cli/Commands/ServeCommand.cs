@@ -80,7 +80,7 @@ internal static class ServeCommand
             var source = settings.CatalogPath is { } file ? file : "the embedded catalog";
             await using var server = await InProcessServer.StartAsync(catalog, settings.Port, settings.Urls, logCalls: true, cancellationToken);
 
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Serving RouteGuide with {catalog.Count:N0} features from {source}."));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Serving RouteGuide with {Quantity.Of(catalog.Count, "feature")} from {source}."));
             foreach (var address in server.Addresses)
             {
                 output.WriteLine($"Listening on {address.Display()}");

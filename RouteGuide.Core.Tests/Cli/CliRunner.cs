@@ -38,10 +38,50 @@ internal static class CliRunner
     }
 
     /// <summary>
-    /// Runs the built routeguide executable (copied next to the tests) in a process of its own, so that what
-    /// reaches the real stdout and stderr is seen too: the console log of <c>serve</c>, for one.
+    /// Runs the built routeguide executable in a process of its own, until it ends, so that what reaches the
+    /// real stdout and stderr is seen too: the console log of <c>serve</c>, for one.
     /// </summary>
     public static async Task<CliResult> RunProcessAsync(params string[] args)
+    {
+        using var process = CliProcess.Start(args);
+        return await process.WaitForExitAsync();
+    }
+
+    /// <summary>A port on 127.0.0.1 that nothing listens on: bound by the system, then released.</summary>
+    public static int ClosedPort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+}
+
+/// <summary>
+/// The built routeguide executable (copied next to the tests) running in a process of its own, its stdout and
+/// stderr readable while it runs; disposing it kills the process if it is still running.
+/// </summary>
+internal sealed class CliProcess : IDisposable
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(1);
+
+    private readonly Process _process;
+    private readonly string _commandLine;
+
+    private CliProcess(Process process, string commandLine)
+    {
+        _process = process;
+        _commandLine = commandLine;
+    }
+
+    /// <summary>Standard output, line by line as the process writes it.</summary>
+    public ObservedWriter Output { get; } = new();
+
+    /// <summary>Standard error, line by line as the process writes it.</summary>
+    public ObservedWriter Error { get; } = new();
+
+    public static CliProcess Start(params string[] args)
     {
         var info = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "routeguide.exe" : "routeguide"))
         {
@@ -54,30 +94,40 @@ internal static class CliRunner
             info.ArgumentList.Add(arg);
         }
 
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
+        var process = new Process { StartInfo = info };
+        var started = new CliProcess(process, "routeguide " + string.Join(' ', args));
+        process.OutputDataReceived += (_, line) => started.Output.Write(line.Data is null ? string.Empty : line.Data + "\n");
+        process.ErrorDataReceived += (_, line) => started.Error.Write(line.Data is null ? string.Empty : line.Data + "\n");
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return started;
+    }
+
+    /// <summary>Waits for the process to end (a minute at the most) and returns what it printed and its exit code.</summary>
+    public async Task<CliResult> WaitForExitAsync()
+    {
         try
         {
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
+            await _process.WaitForExitAsync().WaitAsync(Patience);
         }
         catch (TimeoutException)
         {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"routeguide {string.Join(' ', args)} did not end within a minute.");
+            Assert.Fail($"{_commandLine} did not end within {Patience}.");
         }
 
-        return new CliResult(process.ExitCode, await output, await error);
+        return new CliResult(_process.ExitCode, Output.ToString(), Error.ToString());
     }
 
-    /// <summary>A port on 127.0.0.1 that nothing listens on: bound by the system, then released.</summary>
-    public static int ClosedPort()
+    public void Dispose()
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+
+        _process.Dispose();
     }
 }
 

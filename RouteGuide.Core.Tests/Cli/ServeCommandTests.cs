@@ -65,6 +65,28 @@ public class ServeCommandTests
     }
 
     [Test]
+    public async Task Serve_logs_each_call_in_one_line_and_counts_one_of_a_kind_in_the_singular()
+    {
+        using var files = new ScratchDirectory();
+        var catalog = files.Write("catalog.json", """[{"location": {"latitude": 100, "longitude": 200}, "name": "A"}]""");
+        var route = files.Write("route.json", """[{"latitude":100,"longitude":200}]""");
+
+        // A process of its own: the call log goes to the real stdout, which an in-process run does not capture.
+        using var serve = CliProcess.Start("serve", "--port", "0", "--catalog", catalog);
+        var address = await serve.Output.WaitForLineAsync(line => line.StartsWith("Listening on ", StringComparison.Ordinal) ? line["Listening on ".Length..] : null)
+            .WaitAsync(Patience);
+        var logged = serve.Output.WaitForLineAsync(line => line.Contains("RecordRoute from", StringComparison.Ordinal) ? line : null);
+
+        var record = await CliRunner.RunAsync("record", "--target", address, "--points", route);
+
+        record.ExitCode.Should().Be(ExitCodes.Success, record.Error);
+        record.Output.Should().Contain("Sent 1 point to " + address);
+        var line = await logged.WaitAsync(Patience);
+        line.Should().Contain("RecordRoute from ipv4:127.0.0.1:").And.Contain(" OK in ").And.EndWith(" ms: 1 point, 1 feature, 0 m");
+        serve.Output.ToString().Should().Contain($"Serving RouteGuide with 1 feature from {catalog}.");
+    }
+
+    [Test]
     public async Task Serve_has_help()
     {
         var result = await CliRunner.RunAsync("serve", "--help");
