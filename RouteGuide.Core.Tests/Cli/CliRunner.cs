@@ -59,8 +59,9 @@ internal static class CliRunner
 }
 
 /// <summary>
-/// The built routeguide executable (copied next to the tests) running in a process of its own, its stdout and
-/// stderr readable while it runs; disposing it kills the process if it is still running.
+/// A command-line program running in a process of its own, the built routeguide executable (copied next to
+/// the tests) or another, its stdout and stderr readable while it runs; disposing it kills the process if it
+/// is still running.
 /// </summary>
 internal sealed class CliProcess : IDisposable
 {
@@ -81,9 +82,14 @@ internal sealed class CliProcess : IDisposable
     /// <summary>Standard error, line by line as the process writes it.</summary>
     public ObservedWriter Error { get; } = new();
 
-    public static CliProcess Start(params string[] args)
+    /// <summary>Starts the routeguide executable with <paramref name="args"/>.</summary>
+    public static CliProcess Start(params string[] args) =>
+        StartProgram(Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "routeguide.exe" : "routeguide"), args);
+
+    /// <summary>Starts <paramref name="program"/> (a path, or a name to find on the PATH) with <paramref name="args"/>.</summary>
+    public static CliProcess StartProgram(string program, params string[] args)
     {
-        var info = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "routeguide.exe" : "routeguide"))
+        var info = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -95,7 +101,7 @@ internal sealed class CliProcess : IDisposable
         }
 
         var process = new Process { StartInfo = info };
-        var started = new CliProcess(process, "routeguide " + string.Join(' ', args));
+        var started = new CliProcess(process, string.Join(' ', [Path.GetFileName(program), .. args]));
         process.OutputDataReceived += (_, line) => started.Output.Write(line.Data is null ? string.Empty : line.Data + "\n");
         process.ErrorDataReceived += (_, line) => started.Error.Write(line.Data is null ? string.Empty : line.Data + "\n");
         process.Start();
