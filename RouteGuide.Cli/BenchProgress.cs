@@ -30,7 +30,7 @@ internal static class BenchProgress
                 var rate = (sent - lastSent) / Math.Max(Stopwatch.GetElapsedTime(lastTime, now).TotalSeconds, 1e-9);
                 (lastSent, lastTime) = (sent, now);
                 var line = string.Create(
-                    CultureInfo.InvariantCulture, $"  {sent:N0} of {total:N0} points sent ({100.0 * sent / total:F0}%), {rate:N0} points/s");
+                    CultureInfo.InvariantCulture, $"  {sent:N0} of {Quantity.Of(total, "point")} sent ({100.0 * sent / total:F0}%), {rate:N0} points/s");
                 if (interactive)
                 {
                     output.Write("\r" + line.PadRight(lineLength));

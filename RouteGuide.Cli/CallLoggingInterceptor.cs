@@ -46,7 +46,7 @@ internal sealed partial class CallLoggingInterceptor(ILoggerFactory loggerFactor
         {
             var response = await call();
             var result = response is RouteSummary summary
-                ? $": {summary.PointCount} points, {summary.FeatureCount} features, {summary.Distance} m"
+                ? $": {Quantity.Of(summary.PointCount, "point")}, {Quantity.Of(summary.FeatureCount, "feature")}, {summary.Distance} m"
                 : string.Empty;
             LogCompleted(_logger, method, context.Peer, Stopwatch.GetElapsedTime(started).TotalMilliseconds, result);
             return response;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using System.Numerics;
 
 namespace RouteGuide.Cli;
 
@@ -36,58 +37,69 @@ internal static class CliOptions
         address.AbsolutePath == "/" && string.IsNullOrEmpty(address.Query) ? address.GetLeftPart(UriPartial.Authority) : address.ToString();
 
     /// <summary><c>--seed S</c>: makes random routes reproducible.</summary>
-    public static Option<int?> Seed() => new("--seed")
-    {
-        Description = "Seed for the random route, to get the same route every time.",
-        HelpName = "S",
-    };
+    public static Option<int?> Seed() => WholeNumber(
+        new Option<int?>("--seed")
+        {
+            Description = "Seed for the random route, to get the same route every time.",
+            HelpName = "S",
+        },
+        int.MinValue);
 
     /// <summary>An integer option that must be at least <paramref name="minimum"/>.</summary>
     public static Option<int> Count(string name, string description, int minimum, string helpName = "N") =>
-        AtLeast(new Option<int>(name) { Description = description, HelpName = helpName }, minimum);
+        WholeNumber(new Option<int>(name) { Description = description, HelpName = helpName }, minimum);
 
     /// <summary>An integer option that must be at least <paramref name="minimum"/>, with a default.</summary>
     public static Option<int> Count(string name, string description, int minimum, int defaultValue, string helpName = "N") =>
-        AtLeast(new Option<int>(name) { Description = description, HelpName = helpName, DefaultValueFactory = _ => defaultValue }, minimum);
+        WholeNumber(new Option<int>(name) { Description = description, HelpName = helpName, DefaultValueFactory = _ => defaultValue }, minimum);
 
     /// <summary>An optional integer option that, when given, must be at least <paramref name="minimum"/>.</summary>
-    public static Option<int?> OptionalCount(string name, string description, int minimum, string helpName = "N")
+    public static Option<int?> OptionalCount(string name, string description, int minimum, string helpName = "N") =>
+        WholeNumber(new Option<int?>(name) { Description = description, HelpName = helpName }, minimum);
+
+    /// <summary>
+    /// Makes <paramref name="option"/> accept only a whole number from <paramref name="minimum"/> to
+    /// <paramref name="maximum"/>; anything else is a usage error naming the option and the value written.
+    /// </summary>
+    public static Option<int> WholeNumber(Option<int> option, int minimum, int maximum = int.MaxValue)
     {
-        var option = new Option<int?>(name) { Description = description, HelpName = helpName };
-        option.Validators.Add(result =>
-        {
-            if (GivenInt(result) is { } value && value < minimum)
-            {
-                result.AddError(TooSmall(name, value, minimum));
-            }
-        });
+        option.CustomParser = result => ParseWholeNumber(result, option.Name, minimum, maximum) ?? default;
+        return option;
+    }
+
+    /// <inheritdoc cref="WholeNumber(Option{int}, int, int)"/>
+    public static Option<int?> WholeNumber(Option<int?> option, int minimum, int maximum = int.MaxValue)
+    {
+        option.CustomParser = result => ParseWholeNumber(result, option.Name, minimum, maximum);
         return option;
     }
 
     /// <summary>Whether <paramref name="option"/> was written on the command line (not just defaulted).</summary>
     public static bool IsGiven(this SymbolResult result, Option option) => result.GetResult(option) is { Implicit: false };
 
-    private static Option<int> AtLeast(Option<int> option, int minimum)
-    {
-        option.Validators.Add(result =>
-        {
-            if (GivenInt(result) is { } value && value < minimum)
-            {
-                result.AddError(TooSmall(option.Name, value, minimum));
-            }
-        });
-        return option;
-    }
-
     /// <summary>
-    /// The integer written for an option, or <see langword="null"/> when none was written or it is not an
-    /// integer (the parser reports that itself; defaults are valid by construction).
+    /// The whole number written for option <paramref name="name"/>, or <see langword="null"/> after adding an
+    /// error that says what the option takes and repeats the value (the parser's own message names a .NET type).
     /// </summary>
-    public static int? GivenInt(OptionResult result) =>
-        result.Tokens.Count == 1 && int.TryParse(result.Tokens[0].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
-            ? value
-            : null;
+    private static int? ParseWholeNumber(ArgumentResult result, string name, int minimum, int maximum)
+    {
+        // The option takes exactly one value: the parser reports a missing one before it gets here.
+        var text = result.Tokens[0].Value;
+        if (!BigInteger.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+        {
+            result.AddError($"{name} must be a whole number, not '{text}'.");
+            return null;
+        }
 
-    private static string TooSmall(string name, int value, int minimum) =>
-        string.Create(CultureInfo.InvariantCulture, $"{name} must be at least {minimum:N0}, not {value}.");
+        if (value < minimum || value > maximum)
+        {
+            var range = maximum == int.MaxValue && value < minimum
+                ? string.Create(CultureInfo.InvariantCulture, $"at least {minimum}")
+                : string.Create(CultureInfo.InvariantCulture, $"from {minimum} to {maximum}");
+            result.AddError($"{name} must be {range}, not {text}.");
+            return null;
+        }
+
+        return (int)value;
+    }
 }

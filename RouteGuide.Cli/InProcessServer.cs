@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -19,6 +20,9 @@ namespace RouteGuide.Cli;
 /// </summary>
 internal sealed class InProcessServer : IAsyncDisposable
 {
+    /// <summary>The log category of the generic host's own events (Microsoft.Extensions.Hosting.Internal.Host).</summary>
+    private const string HostCategory = "Microsoft.Extensions.Hosting";
+
     private readonly WebApplication _app;
 
     private InProcessServer(WebApplication app, IReadOnlyList<Uri> addresses)
@@ -55,6 +59,10 @@ internal sealed class InProcessServer : IAsyncDisposable
             });
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
             builder.Logging.AddFilter(CallLoggingInterceptor.Category, LogLevel.Information);
+
+            // The host logs a failed start or stop, with its stack trace, and then throws the same exception,
+            // which the command reports in one line on stderr: the log would only repeat it on stdout.
+            builder.Logging.AddFilter(HostCategory, LogLevel.None);
         }
 
         // A stream still open when the server stops gets two seconds to finish, then its connection is closed.
@@ -84,6 +92,14 @@ internal sealed class InProcessServer : IAsyncDisposable
         try
         {
             await app.StartAsync(cancellationToken);
+        }
+        catch (IOException e) when (urls is null && e.InnerException is AddressInUseException)
+        {
+            await app.DisposeAsync();
+            throw new CommandException(
+                ExitCodes.Failure,
+                $"cannot listen on 127.0.0.1:{port}: the port is already in use; stop what listens there, or choose another --port (0 picks a free one).",
+                e);
         }
         catch (Exception e) when (e is IOException or InvalidOperationException or FormatException or UriFormatException)
         {

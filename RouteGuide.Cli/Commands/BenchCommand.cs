@@ -115,7 +115,7 @@ internal static class BenchCommand
         long total = (long)settings.Points * settings.Calls;
         var where = inProcess ? $"{target.Display()} (server in this process)" : target.Display();
         var calling = settings.Calls == 1 ? "in 1 call" : string.Create(culture, $"in each of {settings.Calls:N0} concurrent calls on one channel");
-        output.WriteLine(string.Create(culture, $"Streaming {settings.Points:N0} points {calling} to {where}."));
+        output.WriteLine(string.Create(culture, $"Streaming {Quantity.Of(settings.Points, "point")} {calling} to {where}."));
         output.Flush();
 
         using var channel = RouteGuideChannel.ForAddress(target);
@@ -131,7 +131,7 @@ internal static class BenchCommand
                     culture, $"the server at {target.Display()} did not count every point of the warm-up call: {warmed.PointCount:N0} of {settings.Warmup:N0} sent."));
             }
 
-            output.WriteLine(string.Create(culture, $"Warmed up with {settings.Warmup:N0} points in one call (not counted below)."));
+            output.WriteLine(string.Create(culture, $"Warmed up with {Quantity.Of(settings.Warmup, "point")} in one call (not counted below)."));
         }
 
         var reporter = BenchProgress.RunAsync(output, interactive, progress, total, stopProgress.Token);
@@ -169,7 +169,7 @@ internal static class BenchCommand
         var sent = BenchProgress.Sent(progress);
         var bytes = route.PayloadBytes(settings.Points) * settings.Calls;
         var seconds = elapsed.TotalSeconds;
-        output.WriteLine(string.Create(culture, $"Sent {sent:N0} points in {seconds:F2} s."));
+        output.WriteLine(string.Create(culture, $"Sent {Quantity.Of(sent, "point")} in {seconds:F2} s."));
         output.WriteLine(string.Create(culture, $"  points/s   {sent / seconds:N0}"));
         output.WriteLine(string.Create(culture, $"  MB/s       {bytes / 1e6 / seconds:N2}  ({bytes / 1e6:N1} MB: protobuf points plus {BenchRoute.FrameHeaderBytes}-byte gRPC frame headers; 1 MB = 10^6 bytes)"));
         output.WriteLine(string.Create(culture, $"  elapsed    {seconds:F2} s"));
@@ -177,7 +177,7 @@ internal static class BenchCommand
         var miscounted = calls.Select((call, index) => (Index: index, Counted: call.Result.PointCount)).Where(c => c.Counted != settings.Points).ToArray();
         if (miscounted.Length == 0)
         {
-            output.WriteLine(string.Create(culture, $"  check      passed: every summary counts exactly the {settings.Points:N0} points its call sent"));
+            output.WriteLine(string.Create(culture, $"  check      passed: every summary counts exactly the {Quantity.Of(settings.Points, "point")} its call sent"));
             return ExitCodes.Success;
         }
 

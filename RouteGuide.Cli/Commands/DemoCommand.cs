@@ -52,8 +52,8 @@ internal static class DemoCommand
             var summary = await channel.CreateRouteGuideClient().RecordRouteAsync(route, cancellationToken: cancellationToken);
 
             var seed = settings.Seed is { } value ? string.Create(CultureInfo.InvariantCulture, $" (seed {value})") : string.Empty;
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RouteGuide server started on {address.Display()} with {catalog.Count} known features."));
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Sent a random route of {route.Length:N0} points{seed}."));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RouteGuide server started on {address.Display()} with {Quantity.Of(catalog.Count, "known feature")}."));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Sent a random route of {Quantity.Of(route.Length, "point")}{seed}."));
             SummaryText.Write(output, summary);
             return ExitCodes.Success;
         }

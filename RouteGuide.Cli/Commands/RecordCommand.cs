@@ -84,7 +84,7 @@ internal static class RecordCommand
             }
             else
             {
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Sent {route.Length:N0} points to {settings.Target.Display()}."));
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Sent {Quantity.Of(route.Length, "point")} to {settings.Target.Display()}."));
                 SummaryText.Write(output, summary);
             }
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Net;
 using RouteGuide.Core.Statistics;
 
 namespace RouteGuide.Cli.Commands;
@@ -17,19 +18,15 @@ internal static class ServeCommand
 
     public static Command Create()
     {
-        var port = new Option<int>("--port")
-        {
-            Description = "The port to listen on, on 127.0.0.1 (0 picks a free port).",
-            HelpName = "P",
-            DefaultValueFactory = _ => DefaultPort,
-        };
-        port.Validators.Add(result =>
-        {
-            if (CliOptions.GivenInt(result) is < 0 or > 65535)
+        var port = CliOptions.WholeNumber(
+            new Option<int>("--port")
             {
-                result.AddError("--port must be from 0 to 65535.");
-            }
-        });
+                Description = "The port to listen on, on 127.0.0.1 (0 picks a free port).",
+                HelpName = "P",
+                DefaultValueFactory = _ => DefaultPort,
+            },
+            minimum: IPEndPoint.MinPort,
+            maximum: IPEndPoint.MaxPort);
         var catalog = new Option<string>("--catalog")
         {
             Description = "The features, as a route_guide_db.json file (default: the embedded catalog).",
@@ -83,7 +80,7 @@ internal static class ServeCommand
             var source = settings.CatalogPath is { } file ? file : "the embedded catalog";
             await using var server = await InProcessServer.StartAsync(catalog, settings.Port, settings.Urls, logCalls: true, cancellationToken);
 
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Serving RouteGuide with {catalog.Count:N0} features from {source}."));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Serving RouteGuide with {Quantity.Of(catalog.Count, "feature")} from {source}."));
             foreach (var address in server.Addresses)
             {
                 output.WriteLine($"Listening on {address.Display()}");

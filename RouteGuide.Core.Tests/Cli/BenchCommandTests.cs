@@ -21,6 +21,18 @@ public class BenchCommandTests
     }
 
     [Test]
+    public async Task A_one_point_run_speaks_of_one_point()
+    {
+        var result = await CliRunner.RunAsync("bench", "--in-process", "--points", "1", "--warmup", "1");
+
+        result.ExitCode.Should().Be(ExitCodes.Success, result.Error);
+        result.Output.Should().Contain("Streaming 1 point in 1 call to ");
+        result.Output.Should().Contain("Warmed up with 1 point in one call (not counted below).");
+        result.Output.Should().Contain("Sent 1 point in ");
+        result.Output.Should().Contain("check      passed: every summary counts exactly the 1 point its call sent");
+    }
+
+    [Test]
     public void The_payload_is_each_points_protobuf_size_plus_a_5_byte_frame_header()
     {
         var route = new BenchRoute(Core.Statistics.FeatureCatalog.Default, poolSize: 16);

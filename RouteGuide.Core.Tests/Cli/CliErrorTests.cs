@@ -46,6 +46,35 @@ public class CliErrorTests
         result.ShouldFailWith(ExitCodes.InputError, "routeguide " + args[0] + ":");
     }
 
+    [TestCase("--seed", "abc", "demo")]
+    [TestCase("--points", "many", "demo")]
+    [TestCase("--random", "1.5", "record", "--target", "http://127.0.0.1:1")]
+    [TestCase("--seed", "x", "record", "--target", "http://127.0.0.1:1", "--random", "3")]
+    [TestCase("--points", "1e6", "bench", "--in-process")]
+    [TestCase("--calls", "two", "bench", "--in-process")]
+    [TestCase("--warmup", "none", "bench", "--in-process")]
+    [TestCase("--port", "http", "serve")]
+    public async Task A_value_that_is_not_a_whole_number_is_a_usage_error_naming_the_option_and_the_value(string option, string value, params string[] command)
+    {
+        var result = await CliRunner.RunAsync([.. command, option, value]);
+
+        result.ShouldFailWith(ExitCodes.InputError, $"routeguide {command[0]}: {option} must be a whole number, not '{value}'.");
+        result.Error.Should().NotContain("System.", "the message names no .NET type");
+    }
+
+    [TestCase("--seed", "99999999999", "from -2147483648 to 2147483647", "demo")]
+    [TestCase("--points", "3000000000", "from 1 to 2147483647", "bench", "--in-process")]
+    [TestCase("--port", "70000", "from 0 to 65535", "serve")]
+    [TestCase("--port", "-1", "from 0 to 65535", "serve")]
+    [TestCase("--random", "0", "at least 1", "record", "--target", "http://127.0.0.1:1")]
+    public async Task A_whole_number_out_of_range_is_a_usage_error_naming_the_range(string option, string value, string range, params string[] command)
+    {
+        var result = await CliRunner.RunAsync([.. command, option, value]);
+
+        result.ShouldFailWith(ExitCodes.InputError, $"routeguide {command[0]}: {option} must be {range}, not {value}.");
+        result.Error.Should().NotContain("System.", "the message names no .NET type");
+    }
+
     [Test]
     public async Task A_missing_points_file_is_an_input_error_naming_the_file()
     {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -36,6 +37,16 @@ internal static class CliRunner
         return new CliResult(exitCode, output.ToString(), error.ToString());
     }
 
+    /// <summary>
+    /// Runs the built routeguide executable in a process of its own, until it ends, so that what reaches the
+    /// real stdout and stderr is seen too: the console log of <c>serve</c>, for one.
+    /// </summary>
+    public static async Task<CliResult> RunProcessAsync(params string[] args)
+    {
+        using var process = CliProcess.Start(args);
+        return await process.WaitForExitAsync();
+    }
+
     /// <summary>A port on 127.0.0.1 that nothing listens on: bound by the system, then released.</summary>
     public static int ClosedPort()
     {
@@ -44,6 +55,85 @@ internal static class CliRunner
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
         return port;
+    }
+}
+
+/// <summary>
+/// A command-line program running in a process of its own, the built routeguide executable (copied next to
+/// the tests) or another, its stdout and stderr readable while it runs; disposing it kills the process if it
+/// is still running.
+/// </summary>
+internal sealed class CliProcess : IDisposable
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(1);
+
+    private readonly Process _process;
+    private readonly string _commandLine;
+
+    private CliProcess(Process process, string commandLine)
+    {
+        _process = process;
+        _commandLine = commandLine;
+    }
+
+    /// <summary>Standard output, line by line as the process writes it.</summary>
+    public ObservedWriter Output { get; } = new();
+
+    /// <summary>Standard error, line by line as the process writes it.</summary>
+    public ObservedWriter Error { get; } = new();
+
+    /// <summary>Starts the routeguide executable with <paramref name="args"/>.</summary>
+    public static CliProcess Start(params string[] args) =>
+        StartProgram(Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "routeguide.exe" : "routeguide"), args);
+
+    /// <summary>Starts <paramref name="program"/> (a path, or a name to find on the PATH) with <paramref name="args"/>.</summary>
+    public static CliProcess StartProgram(string program, params string[] args)
+    {
+        var info = new ProcessStartInfo(program)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        var process = new Process { StartInfo = info };
+        var started = new CliProcess(process, string.Join(' ', [Path.GetFileName(program), .. args]));
+        process.OutputDataReceived += (_, line) => started.Output.Write(line.Data is null ? string.Empty : line.Data + "\n");
+        process.ErrorDataReceived += (_, line) => started.Error.Write(line.Data is null ? string.Empty : line.Data + "\n");
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return started;
+    }
+
+    /// <summary>Waits for the process to end (a minute at the most) and returns what it printed and its exit code.</summary>
+    public async Task<CliResult> WaitForExitAsync()
+    {
+        try
+        {
+            await _process.WaitForExitAsync().WaitAsync(Patience);
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"{_commandLine} did not end within {Patience}.");
+        }
+
+        return new CliResult(_process.ExitCode, Output.ToString(), Error.ToString());
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+
+        _process.Dispose();
     }
 }
 

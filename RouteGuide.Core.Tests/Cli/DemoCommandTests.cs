@@ -20,6 +20,17 @@ public class DemoCommandTests
     }
 
     [Test]
+    public async Task A_one_point_route_is_one_point_not_one_points()
+    {
+        var result = await CliRunner.RunAsync("demo", "--seed", "3", "--points", "1");
+
+        result.ExitCode.Should().Be(ExitCodes.Success, result.Error);
+        result.Output.Should().Contain("Sent a random route of 1 point (seed 3).");
+        result.Output.Should().MatchRegex(@"with [\d,]+ known features\.", "the catalog has many features");
+        SummaryValue(result.Output, "points").Should().Be("1");
+    }
+
+    [Test]
     public async Task The_same_seed_gives_the_same_route_and_summary()
     {
         var first = await CliRunner.RunAsync("demo", "--seed", "11");

@@ -63,6 +63,15 @@ public class RecordCommandTests
     }
 
     [Test]
+    public async Task A_one_point_route_is_one_point_not_one_points()
+    {
+        var result = await CliRunner.RunAsync("record", "--target", Target, "--random", "1");
+
+        result.ExitCode.Should().Be(ExitCodes.Success, result.Error);
+        result.Output.Should().Contain("Sent 1 point to http://127.0.0.1:");
+    }
+
+    [Test]
     public async Task Json_output_of_a_points_file_counts_what_was_sent()
     {
         var file = _files.Write("route.json", """[{"latitude":1,"longitude":2},{"latitude":3,"longitude":4}]""");

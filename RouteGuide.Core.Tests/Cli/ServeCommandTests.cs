@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Text.Json;
 using RouteGuide.Cli;
 
@@ -41,22 +44,46 @@ public class ServeCommandTests
     }
 
     [Test]
-    public async Task Serve_on_a_port_already_taken_fails_in_one_line()
+    public async Task Serve_on_a_port_already_taken_fails_in_one_line_on_stderr_and_logs_nothing_on_stdout()
     {
-        var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        var taken = new TcpListener(IPAddress.Loopback, 0);
         taken.Start();
         try
         {
-            var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var port = ((IPEndPoint)taken.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture);
 
-            var result = await CliRunner.RunAsync("serve", "--port", port);
+            // A process of its own: the host's log goes to the real stdout, which an in-process run does not capture.
+            var result = await CliRunner.RunProcessAsync("serve", "--port", port);
 
-            result.ShouldFailWith(ExitCodes.Failure, "cannot listen on 127.0.0.1:" + port);
+            result.ShouldFailWith(ExitCodes.Failure, "routeguide serve: cannot listen on 127.0.0.1:" + port + ": the port is already in use");
+            result.Output.Should().BeEmpty("the failure is reported once, on stderr, without the host's error log and its stack trace");
         }
         finally
         {
             taken.Stop();
         }
+    }
+
+    [Test]
+    public async Task Serve_logs_each_call_in_one_line_and_counts_one_of_a_kind_in_the_singular()
+    {
+        using var files = new ScratchDirectory();
+        var catalog = files.Write("catalog.json", """[{"location": {"latitude": 100, "longitude": 200}, "name": "A"}]""");
+        var route = files.Write("route.json", """[{"latitude":100,"longitude":200}]""");
+
+        // A process of its own: the call log goes to the real stdout, which an in-process run does not capture.
+        using var serve = CliProcess.Start("serve", "--port", "0", "--catalog", catalog);
+        var address = await serve.Output.WaitForLineAsync(line => line.StartsWith("Listening on ", StringComparison.Ordinal) ? line["Listening on ".Length..] : null)
+            .WaitAsync(Patience);
+        var logged = serve.Output.WaitForLineAsync(line => line.Contains("RecordRoute from", StringComparison.Ordinal) ? line : null);
+
+        var record = await CliRunner.RunAsync("record", "--target", address, "--points", route);
+
+        record.ExitCode.Should().Be(ExitCodes.Success, record.Error);
+        record.Output.Should().Contain("Sent 1 point to " + address);
+        var line = await logged.WaitAsync(Patience);
+        line.Should().Contain("RecordRoute from ipv4:127.0.0.1:").And.Contain(" OK in ").And.EndWith(" ms: 1 point, 1 feature, 0 m");
+        serve.Output.ToString().Should().Contain($"Serving RouteGuide with 1 feature from {catalog}.");
     }
 
     [Test]
