@@ -24,6 +24,8 @@ internal static class ReadmeSnippets
         // snippet: host
         builder.Services.AddGrpc();
         builder.Services.AddRouteGuide(); // the embedded catalog; register your own IFeatureLookup first to replace it
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(
+            endpoint => endpoint.Protocols = HttpProtocols.Http2)); // cleartext HTTP/2 (h2c); with TLS, HTTP/2 is negotiated
         var app = builder.Build();
         app.MapGrpcService<RouteGuideService>();
         // end snippet

@@ -16,16 +16,17 @@ namespace RouteGuide.Core.Rpc;
 /// <see cref="CallOptions"/>) is cancelled, the call is cancelled on the wire and an
 /// <see cref="OperationCanceledException"/> is thrown. A passed deadline is an <see cref="RpcException"/>
 /// with <see cref="StatusCode.DeadlineExceeded"/>. A call cut off because the server closed the connection
-/// in an orderly way (it is shutting down) is an <see cref="RpcException"/> with
-/// <see cref="StatusCode.Unavailable"/>, where Grpc.Net.Client alone reports <see cref="StatusCode.Internal"/>. An exception thrown by the point source cancels the call
+/// in an orderly way (it is shutting down), or reset the stream with HTTP/2 <c>NO_ERROR</c> and no status,
+/// is an <see cref="RpcException"/> with <see cref="StatusCode.Unavailable"/>, where Grpc.Net.Client alone
+/// reports <see cref="StatusCode.Internal"/>. An exception thrown by the point source cancels the call
 /// and propagates unchanged, whatever its type. A point that the channel refuses to send (larger than its
 /// <c>MaxSendMessageSize</c>) fails with that write's <see cref="RpcException"/> and cancels the call.
 /// </para>
 /// </remarks>
 public static class RouteGuideClientExtensions
 {
-    /// <summary>How long a failed write waits for the call's status before giving up on the call.</summary>
-    private static readonly TimeSpan WriteFailureGrace = TimeSpan.FromSeconds(1);
+    /// <summary>How long a write that failed with the transport waits for the call's status.</summary>
+    private static readonly TimeSpan WriteFailureGrace = TimeSpan.FromSeconds(5);
 
     /// <summary>Streams the points of a route and returns the server's summary.</summary>
     /// <param name="client">The generated client.</param>
@@ -109,12 +110,27 @@ public static class RouteGuideClientExtensions
                 throw new OperationCanceledException("RecordRoute was cancelled.", cause, cancellationToken);
             }
 
-            // A write fails when the call has already ended. If the server ended it, its status is the
-            // real answer: surface that rather than the write error. A write that failed on the client's
-            // side alone (a message over the channel's send limit) leaves the call open: its own error is
-            // the answer then, and leaving this method cancels the call, so nothing waits for a reply
-            // that is not coming.
-            await Task.WhenAny(call.ResponseAsync, Task.Delay(WriteFailureGrace, CancellationToken.None)).ConfigureAwait(false);
+            // A write fails when the call has already ended: if the server ended it, its status is the
+            // real answer, so surface that rather than the write error. A message the channel refuses
+            // to send (over its MaxSendMessageSize) leaves the call open: that error is the answer at
+            // once, and leaving this method cancels the call. Anything else (the transport broke)
+            // waits, a little and cancellably, for the call's status to arrive.
+            if (!call.ResponseAsync.IsCompleted && cause is not RpcException { StatusCode: StatusCode.ResourceExhausted })
+            {
+                try
+                {
+                    await call.ResponseAsync.WaitAsync(WriteFailureGrace, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    throw new OperationCanceledException("RecordRoute was cancelled.", cause, cancellationToken);
+                }
+                catch (Exception e) when (e is TimeoutException or RpcException)
+                {
+                    // No status in time (the write's error is all there is), or an error status: below.
+                }
+            }
+
             if (call.ResponseAsync.IsCompleted)
             {
                 await AwaitResponseAsync(call, cancellationToken).ConfigureAwait(false);
@@ -155,7 +171,9 @@ public static class RouteGuideClientExtensions
             // Grpc.Net.Client reports a stream cut off by the server's orderly close of the connection
             // (HTTP/2 GOAWAY with NO_ERROR, as a server that shuts down sends it) as a protocol error,
             // Internal. The server went away: that is Unavailable, as other gRPC clients report it, and
-            // a call that may be retried elsewhere.
+            // a call that may be retried elsewhere. Grpc.Net.Client reports a stream reset with NO_ERROR
+            // and no status the same way, so that is Unavailable here too (the gRPC mapping of HTTP/2
+            // codes would say Internal): either way the server stopped the call without an error.
             throw new RpcException(
                 new Status(StatusCode.Unavailable, $"The server closed the connection before it answered. {e.Status.Detail}", e.Status.DebugException),
                 e.Trailers);
@@ -196,7 +214,17 @@ public static class RouteGuideClientExtensions
         foreach (var point in points)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            await WriteAsync(writer, point).ConfigureAwait(false);
+
+            // Failures of the request stream are told apart from the point source's own exceptions,
+            // which can be of the same types (IOException, InvalidOperationException, RpcException, ...).
+            try
+            {
+                await writer.WriteAsync(point, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                throw new RequestStreamWriteException(e);
+            }
         }
     }
 
@@ -204,37 +232,14 @@ public static class RouteGuideClientExtensions
     {
         await foreach (var point in points.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
-            await WriteAsync(writer, point).ConfigureAwait(false);
-        }
-    }
-
-    // Failures of the request stream are told apart from the point source's own exceptions, which
-    // can be of the same types (IOException, InvalidOperationException, RpcException, ...).
-    // Most writes complete at once (the fast path buffers them), so no state machine is built for those.
-    private static ValueTask WriteAsync(IClientStreamWriter<Point> writer, Point point)
-    {
-        Task write;
-        try
-        {
-            write = writer.WriteAsync(point, CancellationToken.None);
-        }
-        catch (Exception e)
-        {
-            throw new RequestStreamWriteException(e);
-        }
-
-        return write.IsCompletedSuccessfully ? default : AwaitWriteAsync(write);
-    }
-
-    private static async ValueTask AwaitWriteAsync(Task write)
-    {
-        try
-        {
-            await write.ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            throw new RequestStreamWriteException(e);
+            try
+            {
+                await writer.WriteAsync(point, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                throw new RequestStreamWriteException(e);
+            }
         }
     }
 

@@ -45,7 +45,7 @@ public sealed class RouteGuideService : RouteGuideBase
 
     /// <summary>
     /// How long a broken request stream waits for the host to report that the client cancelled the call
-    /// (Kestrel reports it within milliseconds of the stream's reset; under load in the tests, 17 ms at most).
+    /// (Kestrel reports it within milliseconds of the stream's reset).
     /// </summary>
     private static readonly TimeSpan CancellationReportWait = TimeSpan.FromMilliseconds(500);
 
