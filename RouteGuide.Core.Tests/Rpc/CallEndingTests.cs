@@ -21,12 +21,7 @@ public class CallEndingTests
         // of the timeout (160 ms) before it. Only a cancel that late counts as the deadline.
         using var cancellation = new CancellationTokenSource();
         var context = new FakeCallContext(DateTime.UtcNow.AddMilliseconds(800), cancellation.Token);
-        var stream = new FakeRequestStream(async token =>
-        {
-            await cancellation.CancelAsync();
-            token.ThrowIfCancellationRequested();
-            return false;
-        });
+        var stream = CancelledAtOnce(cancellation);
 
         var status = await EndOf(Service.RecordRoute(stream, context));
 
@@ -61,12 +56,7 @@ public class CallEndingTests
     {
         using var cancellation = new CancellationTokenSource();
         var context = new FakeCallContext(DateTime.MaxValue, cancellation.Token);
-        var stream = new FakeRequestStream(async token =>
-        {
-            await cancellation.CancelAsync();
-            token.ThrowIfCancellationRequested();
-            return false;
-        });
+        var stream = CancelledAtOnce(cancellation);
 
         var status = await EndOf(Service.RecordRoute(stream, context));
 
@@ -102,6 +92,14 @@ public class CallEndingTests
 
         status.Should().Be(new Status(StatusCode.Internal, "Message 0 of the request stream could not be read."));
     }
+
+    /// <summary>A request stream whose first read finds the call cancelled, as a client's cancel does.</summary>
+    private static FakeRequestStream CancelledAtOnce(CancellationTokenSource cancellation) => new(async token =>
+    {
+        await cancellation.CancelAsync();
+        token.ThrowIfCancellationRequested();
+        return false;
+    });
 
     private static async Task<Status> EndOf(Task<RouteSummary> call)
     {
