@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using RouteGuide.Core.Rpc;
+using RouteGuide.Core.AspNetCore;
 using RouteGuide.Core.Statistics;
 
 namespace RouteGuide.Cli;
@@ -75,7 +75,7 @@ internal sealed class InProcessServer : IAsyncDisposable
             }
         });
         builder.Services.AddSingleton(catalog);
-        builder.Services.AddRouteGuide();
+        builder.Services.AddRouteGuideServer();
 
         if (urls is null)
         {
@@ -88,7 +88,7 @@ internal sealed class InProcessServer : IAsyncDisposable
         }
 
         var app = builder.Build();
-        app.MapGrpcService<RouteGuideService>();
+        app.MapRouteGuide();
         try
         {
             await app.StartAsync(cancellationToken);

@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
+using RouteGuide.Core.AspNetCore;
 using RouteGuide.Core.Rpc;
 using RouteGuide.Core.Statistics;
 using RouteGuideClient = RouteGuide.Core.Protocol.RouteGuide.RouteGuideClient;
@@ -95,7 +96,7 @@ public sealed class RouteGuideTestHost : IAsyncDisposable
         builder.Services.AddSingleton(recorderOptions ?? RouteRecorderOptions.Default);
         builder.Services.AddSingleton(serviceOptions ?? RouteGuideServiceOptions.Default);
         configureServices?.Invoke(builder.Services);
-        builder.Services.AddRouteGuide();
+        builder.Services.AddRouteGuideServer();
 
         if (flavour == HostFlavour.InMemory)
         {
@@ -108,7 +109,7 @@ public sealed class RouteGuideTestHost : IAsyncDisposable
         }
 
         var app = builder.Build();
-        app.MapGrpcService<RouteGuideService>();
+        app.MapRouteGuide();
         await app.StartAsync();
 
         GrpcChannel channel;
