@@ -30,7 +30,7 @@ public class ShutdownTests
     {
         await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback);
         var calls = StartStreaming(host);
-        await host.Eventually(() => host.Service.ActiveCalls == StreamingCalls, "every call is streaming on the server");
+        await host.Eventually(() => host.Policy.ActiveCalls == StreamingCalls, "every call is streaming on the server");
 
         await host.StopServerAsync(TimeSpan.Zero);
 
@@ -64,7 +64,7 @@ public class ShutdownTests
             }
 
             await host.Eventually(() => gate.Waiting == HalfClosedCalls, "every half-closed call is held at the gate on the server");
-            await host.Eventually(() => host.Service.ActiveCalls == StreamingCalls + HalfClosedCalls, "every call is on the server");
+            await host.Eventually(() => host.Policy.ActiveCalls == StreamingCalls + HalfClosedCalls, "every call is on the server");
 
             var stopping = host.StopServerAsync(TimeSpan.FromSeconds(5));
             await host.Eventually(() => host.ServerStopping.IsCancellationRequested && RefusesNewConnections(host.Address), "the server has stopped listening");
