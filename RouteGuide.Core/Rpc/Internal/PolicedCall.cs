@@ -31,18 +31,31 @@ internal sealed class PolicedCall(ServerCallContext context, string requestType,
     public Exception? WriteFailure { get; set; }
 
     /// <summary>
-    /// The token a read waits with: the one the handler gave, and when that is the call's own token
-    /// (or none), one that is also cancelled when the server starts shutting down.
+    /// Reads the next request message. With the call's own token (or none), a read that waits for the
+    /// client also ends when the server starts shutting down; once it has, what the client already sent
+    /// (up to its half-close) is still read, and a read that would wait for more ends at once.
     /// </summary>
-    public CancellationToken ReadToken(CancellationToken requested)
+    public Task<bool> MoveNext<T>(IAsyncStreamReader<T> inner, CancellationToken requested)
     {
         if (!ServerStopping.CanBeCanceled || (requested.CanBeCanceled && requested != Context.CancellationToken))
         {
-            return requested;
+            return inner.MoveNext(requested);
         }
 
-        _reads ??= CancellationTokenSource.CreateLinkedTokenSource(Context.CancellationToken, ServerStopping);
-        return _reads.Token;
+        if (!ServerStopping.IsCancellationRequested)
+        {
+            _reads ??= CancellationTokenSource.CreateLinkedTokenSource(Context.CancellationToken, ServerStopping);
+            return inner.MoveNext(_reads.Token);
+        }
+
+        using var last = CancellationTokenSource.CreateLinkedTokenSource(Context.CancellationToken);
+        var read = inner.MoveNext(last.Token);
+        if (!read.IsCompleted)
+        {
+            last.Cancel();
+        }
+
+        return read;
     }
 
     public void Dispose() => _reads?.Dispose();

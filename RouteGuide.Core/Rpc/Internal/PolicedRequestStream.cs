@@ -12,7 +12,7 @@ internal sealed class PolicedRequestStream<T>(IAsyncStreamReader<T> inner, Polic
         bool more;
         try
         {
-            more = await inner.MoveNext(call.ReadToken(cancellationToken)).ConfigureAwait(false);
+            more = await call.MoveNext(inner, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e)
         {
