@@ -73,7 +73,7 @@ internal static class ReadmeSnippets
         statistics.PointCount.Should().Be(2);
         statistics.FeatureCount.Should().Be(2);
         statistics.DistanceMetres.Should().BeApproximately(340_544.83, 0.01);
-        statistics.SummaryElapsedSeconds.Should().Be(90);
+        statistics.Elapsed.Should().Be(TimeSpan.FromSeconds(90));
         // end snippet
     }
 

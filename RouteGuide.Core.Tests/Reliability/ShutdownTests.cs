@@ -6,6 +6,7 @@ using RouteGuide.Core.Rpc;
 using RouteGuide.Core.Statistics;
 using RouteGuide.Core.Tests.Harness;
 using RouteGuide.Core.Tests.Rpc;
+using RouteGuide.Core.Rpc.Internal;
 
 namespace RouteGuide.Core.Tests.Reliability;
 
@@ -96,7 +97,7 @@ public class ShutdownTests
                 var expected = Routes.RecordLocally(routes[i], FeatureCatalog.Default);
                 summary.PointCount.Should().Be(routes[i].Length, "a call that half-closed before the shutdown gets its summary");
                 summary.FeatureCount.Should().Be((int)expected.FeatureCount);
-                summary.Distance.Should().Be(expected.SummaryDistanceMetres);
+                summary.Distance.Should().Be(expected.ToSummary().Distance);
                 halfClosed[i].Dispose();
             }
 
