@@ -1,4 +1,6 @@
 using Grpc.AspNetCore.Server;
+using Grpc.Core;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -33,6 +35,7 @@ public static class RouteGuideServerServiceCollectionExtensions
         var grpc = services.AddGrpc();
         services.TryAddSingleton(provider => new RouteGuideCallPolicy(
             provider.GetService<ILogger<RouteGuideCallPolicy>>(),
+            RequestComplete,
             provider.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping));
         services.AddRouteGuide();
         grpc.AddServiceOptions<RouteGuideService>(options =>
@@ -42,4 +45,8 @@ public static class RouteGuideServerServiceCollectionExtensions
         });
         return grpc;
     }
+
+    /// <summary>Whether the whole request has arrived: the client half-closed (HTTP/2 END_STREAM), so request trailers are available.</summary>
+    private static bool RequestComplete(ServerCallContext context) =>
+        context.GetHttpContext().Features.Get<IHttpRequestTrailersFeature>()?.Available ?? false;
 }

@@ -166,6 +166,27 @@ public class CallPolicyTests
         _logger.Collector.GetSnapshot().Should().BeEmpty();
     }
 
+    [TestCase(true)]
+    [TestCase(false)]
+    public async Task When_the_server_stops_the_host_says_which_calls_half_closed(bool halfClosed)
+    {
+        // Buffered points either way: only a client that half-closed gets its answer.
+        using var stopping = new CancellationTokenSource();
+        var policy = new RouteGuideCallPolicy(_logger, _ => halfClosed, stopping.Token);
+        await stopping.CancelAsync();
+
+        var call = policy.ClientStreamingServerHandler<Point, RouteSummary>(Stream(ThreePoints), Context("RecordRoute"), ReadAll);
+
+        if (halfClosed)
+        {
+            (await call).PointCount.Should().Be(3);
+        }
+        else
+        {
+            (await EndOf(call)).StatusCode.Should().Be(StatusCode.Unavailable);
+        }
+    }
+
     [Test]
     public async Task When_the_server_stops_a_server_streaming_call_ends_with_Unavailable()
     {

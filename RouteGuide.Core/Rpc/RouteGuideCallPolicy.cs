@@ -35,6 +35,7 @@ public sealed class RouteGuideCallPolicy : Interceptor
 {
     private readonly ILogger _logger;
     private readonly CancellationToken _serverStopping;
+    private readonly Func<ServerCallContext, bool>? _requestComplete;
     private int _activeCalls;
 
     /// <summary>Creates the policy.</summary>
@@ -44,9 +45,23 @@ public sealed class RouteGuideCallPolicy : Interceptor
     /// calls still streaming requests then end with <see cref="StatusCode.Unavailable"/>.
     /// </param>
     public RouteGuideCallPolicy(ILogger<RouteGuideCallPolicy>? logger = null, CancellationToken serverStopping = default)
+        : this(logger, requestComplete: null, serverStopping)
+    {
+    }
+
+    /// <summary>Creates the policy for a host that can tell whether a call's client has half-closed.</summary>
+    /// <param name="logger">Where call endings are logged.</param>
+    /// <param name="requestComplete">
+    /// Whether the whole request stream has arrived (the client half-closed): such a call is read to its
+    /// end and answered after shutdown begins; any other call ends with <see cref="StatusCode.Unavailable"/>.
+    /// Without it, a call is read on while its next message is already buffered.
+    /// </param>
+    /// <param name="serverStopping">Cancelled when the server starts shutting down.</param>
+    internal RouteGuideCallPolicy(ILogger<RouteGuideCallPolicy>? logger, Func<ServerCallContext, bool>? requestComplete, CancellationToken serverStopping)
     {
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _serverStopping = serverStopping;
+        _requestComplete = requestComplete;
     }
 
     /// <summary>The number of calls, of any method, in progress under this policy right now.</summary>
@@ -84,7 +99,7 @@ public sealed class RouteGuideCallPolicy : Interceptor
     {
         ArgumentNullException.ThrowIfNull(context);
         Interlocked.Increment(ref _activeCalls);
-        using var call = new PolicedCall(context, typeof(TRequest).Name, _serverStopping);
+        using var call = new PolicedCall(context, typeof(TRequest).Name, _requestComplete, _serverStopping);
         try
         {
             return await handler(call).ConfigureAwait(false);

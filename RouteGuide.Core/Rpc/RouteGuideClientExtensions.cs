@@ -24,9 +24,6 @@ namespace RouteGuide.Core.Rpc;
 /// </remarks>
 public static class RouteGuideClientExtensions
 {
-    /// <summary>How long a write that failed with the transport waits for the call's status.</summary>
-    private static readonly TimeSpan WriteFailureGrace = TimeSpan.FromSeconds(5);
-
     /// <summary>Streams the points of a route and returns the server's summary.</summary>
     /// <param name="client">The generated client.</param>
     /// <param name="points">The route, in order. Enumerated once, lazily.</param>
@@ -109,33 +106,14 @@ public static class RouteGuideClientExtensions
                 throw new OperationCanceledException("RecordRoute was cancelled.", cause, cancellationToken);
             }
 
-            // A write fails when the call has already ended: if the server ended it, its status is the
-            // real answer, so surface that rather than the write error. A message the channel refuses
-            // to send (over its MaxSendMessageSize) leaves the call open: that error is the answer at
-            // once, and leaving this method cancels the call. Anything else (the transport broke)
-            // waits, a little and cancellably, for the call's status to arrive.
-            if (!call.ResponseAsync.IsCompleted && cause is not RpcException { StatusCode: StatusCode.ResourceExhausted })
+            // A write fails once the call has ended (the server failed it, the transport broke): the
+            // call's status is the answer. A point the channel refuses to send (over its
+            // MaxSendMessageSize) leaves the call open: that error is the answer, and leaving this method
+            // cancels the call.
+            if (cause is RpcException { StatusCode: StatusCode.ResourceExhausted } && !call.ResponseAsync.IsCompleted)
             {
-                try
-                {
-                    await call.ResponseAsync.WaitAsync(WriteFailureGrace, cancellationToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-                {
-                    throw new OperationCanceledException("RecordRoute was cancelled.", cause, cancellationToken);
-                }
-                catch (Exception e) when (e is TimeoutException or RpcException)
-                {
-                    // No status in time (the write's error is all there is), or an error status: below.
-                }
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(cause);
             }
-
-            if (call.ResponseAsync.IsCompleted)
-            {
-                await AwaitResponseAsync(call, cancellationToken).ConfigureAwait(false);
-            }
-
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(cause);
         }
 
         return await AwaitResponseAsync(call, cancellationToken).ConfigureAwait(false);

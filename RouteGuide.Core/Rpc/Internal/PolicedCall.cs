@@ -7,7 +7,7 @@ namespace RouteGuide.Core.Rpc.Internal;
 /// which exception (if any) the request or response stream itself threw, and the token that ends the
 /// request stream's reads when the server starts shutting down.
 /// </summary>
-internal sealed class PolicedCall(ServerCallContext context, string requestType, CancellationToken serverStopping) : IDisposable
+internal sealed class PolicedCall(ServerCallContext context, string requestType, Func<ServerCallContext, bool>? requestComplete, CancellationToken serverStopping) : IDisposable
 {
     private CancellationTokenSource? _reads;
 
@@ -32,8 +32,9 @@ internal sealed class PolicedCall(ServerCallContext context, string requestType,
 
     /// <summary>
     /// Reads the next request message. With the call's own token (or none), a read that waits for the
-    /// client also ends when the server starts shutting down; once it has, what the client already sent
-    /// (up to its half-close) is still read, and a read that would wait for more ends at once.
+    /// client also ends when the server starts shutting down. Once it has, a call whose client has
+    /// half-closed is read to its end; any other ends at once. (When the host cannot tell, what is
+    /// already buffered is read, and a read that would wait ends.)
     /// </summary>
     public Task<bool> MoveNext<T>(IAsyncStreamReader<T> inner, CancellationToken requested)
     {
@@ -46,6 +47,11 @@ internal sealed class PolicedCall(ServerCallContext context, string requestType,
         {
             _reads ??= CancellationTokenSource.CreateLinkedTokenSource(Context.CancellationToken, ServerStopping);
             return inner.MoveNext(_reads.Token);
+        }
+
+        if (requestComplete is not null)
+        {
+            return requestComplete(Context) ? inner.MoveNext(Context.CancellationToken) : Task.FromCanceled<bool>(ServerStopping);
         }
 
         using var last = CancellationTokenSource.CreateLinkedTokenSource(Context.CancellationToken);
