@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Grpc.AspNetCore.Server;
 using Grpc.Core;
 using Microsoft.AspNetCore.Http.Features;
@@ -22,7 +23,8 @@ public static class RouteGuideServerServiceCollectionExtensions
     /// <para>
     /// The service's calls run under <see cref="RouteGuideCallPolicy"/>, linked to the application's
     /// shutdown (<see cref="IHostApplicationLifetime.ApplicationStopping"/>): calls still streaming when it
-    /// begins end with <c>Unavailable</c>. Received <c>gzip</c> messages are verified before the service
+    /// begins end with <c>Unavailable</c>; its call limits are <see cref="RouteGuideServiceOptions"/>'s, and its
+    /// metrics go to the application's <see cref="IMeterFactory"/>. Received <c>gzip</c> messages are verified before the service
     /// reads them (corrupt or truncated: <c>Internal</c>; over the receive limit once decompressed:
     /// <c>ResourceExhausted</c>); the RouteGuide service accepts no other message encoding but identity.
     /// </para>
@@ -36,6 +38,9 @@ public static class RouteGuideServerServiceCollectionExtensions
         services.TryAddSingleton(provider => new RouteGuideCallPolicy(
             provider.GetService<ILogger<RouteGuideCallPolicy>>(),
             RequestComplete,
+            provider.GetRequiredService<RouteGuideServiceOptions>(),
+            provider.GetService<IMeterFactory>(),
+            provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping));
         services.AddRouteGuide();
         grpc.AddServiceOptions<RouteGuideService>(options =>

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Net;
+using RouteGuide.Core.Rpc;
 using RouteGuide.Core.Statistics;
 
 namespace RouteGuide.Cli.Commands;
@@ -9,7 +10,8 @@ namespace RouteGuide.Cli.Commands;
 /// <param name="Port">The port on 127.0.0.1; 0 for any free port.</param>
 /// <param name="CatalogPath">A <c>route_guide_db.json</c> file; the embedded catalog when null.</param>
 /// <param name="Urls">ASP.NET Core URLs to listen on instead of 127.0.0.1:<paramref name="Port"/>.</param>
-internal sealed record ServeSettings(int Port = ServeCommand.DefaultPort, string? CatalogPath = null, string? Urls = null);
+/// <param name="Limits">The service's call limits (<c>--idle-timeout</c>, <c>--max-route-duration</c>, <c>--max-route-points</c>); the defaults when null.</param>
+internal sealed record ServeSettings(int Port = ServeCommand.DefaultPort, string? CatalogPath = null, string? Urls = null, RouteGuideServiceOptions? Limits = null);
 
 /// <summary><c>serve</c>: hosts the RouteGuide service over HTTP/2 until Ctrl+C, logging each call.</summary>
 internal static class ServeCommand
@@ -49,12 +51,14 @@ internal static class ServeCommand
             }
         });
 
+        var limits = new ServeLimitOptions();
         var command = new Command("serve", "Host the RouteGuide service over HTTP/2 on 127.0.0.1 until Ctrl+C, logging each call.")
         {
             port,
             catalog,
             urls,
         };
+        limits.AddTo(command);
         command.Validators.Add(result =>
         {
             if (result.IsGiven(port) && result.IsGiven(urls))
@@ -63,7 +67,7 @@ internal static class ServeCommand
             }
         });
         command.SetAction((parseResult, cancellationToken) => RunAsync(
-            new ServeSettings(parseResult.GetValue(port), parseResult.GetValue(catalog), parseResult.GetValue(urls)),
+            new ServeSettings(parseResult.GetValue(port), parseResult.GetValue(catalog), parseResult.GetValue(urls), limits.Read(parseResult)),
             parseResult.InvocationConfiguration.Output,
             parseResult.InvocationConfiguration.Error,
             cancellationToken));
@@ -78,7 +82,7 @@ internal static class ServeCommand
         {
             var catalog = settings.CatalogPath is { } path ? FeatureCatalog.Load(path) : FeatureCatalog.Default;
             var source = settings.CatalogPath is { } file ? file : "the embedded catalog";
-            await using var server = await InProcessServer.StartAsync(catalog, settings.Port, settings.Urls, logCalls: true, cancellationToken);
+            await using var server = await InProcessServer.StartAsync(catalog, settings.Port, settings.Urls, logCalls: true, settings.Limits, cancellationToken);
 
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Serving RouteGuide with {Quantity.Of(catalog.Count, "feature")} from {source}."));
             foreach (var address in server.Addresses)

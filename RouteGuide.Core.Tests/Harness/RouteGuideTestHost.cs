@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
@@ -8,6 +9,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 using RouteGuide.Core.AspNetCore;
@@ -33,6 +35,7 @@ public sealed class RouteGuideTestHost : IAsyncDisposable
     public const int DefaultMaxReceiveMessageSize = 4 * 1024 * 1024;
 
     private readonly WebApplication _app;
+    private readonly MetricCollector<long> _activeCalls;
     private int _stopped;
 
     private RouteGuideTestHost(WebApplication app, GrpcChannel channel, Uri address, FakeTimeProvider time, FakeLogCollector logs)
@@ -45,6 +48,8 @@ public sealed class RouteGuideTestHost : IAsyncDisposable
         Client = channel.CreateRouteGuideClient();
         Service = app.Services.GetRequiredService<RouteGuideService>();
         Policy = app.Services.GetRequiredService<RouteGuideCallPolicy>();
+        Metrics = app.Services.GetRequiredService<IMeterFactory>();
+        _activeCalls = new MetricCollector<long>(Metrics, RouteGuideCallPolicy.MeterName, "routeguide.server.active_calls");
     }
 
     /// <summary>The channel to the server.</summary>
@@ -67,6 +72,12 @@ public sealed class RouteGuideTestHost : IAsyncDisposable
 
     /// <summary>The call policy every call runs under.</summary>
     public RouteGuideCallPolicy Policy { get; }
+
+    /// <summary>The server's meter factory: its <c>RouteGuide.Core</c> meter is this host's alone.</summary>
+    public IMeterFactory Metrics { get; }
+
+    /// <summary>The number of calls in progress on the server, from the <c>routeguide.server.active_calls</c> instrument.</summary>
+    public long ActiveCalls => _activeCalls.GetMeasurementSnapshot().Sum(m => m.Value);
 
     /// <summary>Starts a host.</summary>
     /// <param name="flavour">In memory or over loopback.</param>
@@ -136,7 +147,7 @@ public sealed class RouteGuideTestHost : IAsyncDisposable
     }
 
     /// <summary>Waits until the service has no call in progress, failing after 20 seconds.</summary>
-    public Task WaitForNoActiveCallsAsync() => Eventually(() => Policy.ActiveCalls == 0, "the service has no active calls");
+    public Task WaitForNoActiveCallsAsync() => Eventually(() => ActiveCalls == 0, "the service has no active calls");
 
     /// <summary>
     /// Waits until <paramref name="condition"/> holds, checking every few milliseconds, and fails
@@ -147,7 +158,7 @@ public sealed class RouteGuideTestHost : IAsyncDisposable
         var started = TimeProvider.System.GetTimestamp();
         while (!condition())
         {
-            TimeProvider.System.GetElapsedTime(started).Should().BeLessThan(TimeSpan.FromSeconds(20), $"{what} within 20 seconds (service has {Policy.ActiveCalls} active calls)");
+            TimeProvider.System.GetElapsedTime(started).Should().BeLessThan(TimeSpan.FromSeconds(20), $"{what} within 20 seconds (service has {ActiveCalls} active calls)");
             await Task.Delay(5);
         }
     }
@@ -168,6 +179,20 @@ public sealed class RouteGuideTestHost : IAsyncDisposable
     /// <summary>Fires when the server starts shutting down (see <see cref="StopServerAsync"/>).</summary>
     public CancellationToken ServerStopping => _app.Lifetime.ApplicationStopping;
 
+    /// <summary>
+    /// The managed heap after full collections (client and server share the process). The host's log
+    /// collector keeps every server log record (thousands in a load test), which is the harness's memory,
+    /// not the server's: it is emptied first, so read what a test needs from the logs before calling this.
+    /// </summary>
+    public long SettledMemory()
+    {
+        Logs.Clear();
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        return GC.GetTotalMemory(forceFullCollection: true);
+    }
+
     /// <summary>The server's log records at <see cref="LogLevel.Error"/> or above.</summary>
     public IReadOnlyList<string> Errors => Logs.GetSnapshot().Where(r => r.Level >= LogLevel.Error).Select(r => $"{r.Message} {r.Exception}").ToList();
 
@@ -175,6 +200,7 @@ public sealed class RouteGuideTestHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Channel.Dispose();
+        _activeCalls.Dispose();
         if (Interlocked.Exchange(ref _stopped, 1) == 0)
         {
             await _app.StopAsync();

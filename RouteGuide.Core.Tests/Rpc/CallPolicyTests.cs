@@ -1,5 +1,8 @@
+using System.Diagnostics.Metrics;
 using Google.Protobuf;
 using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using RouteGuide.Core.Protocol;
@@ -18,6 +21,8 @@ public class CallPolicyTests
 
     private FakeLogger<RouteGuideCallPolicy> _logger = null!;
     private CancellationTokenSource _stopping = null!;
+    private ServiceProvider _metrics = null!;
+    private MetricCollector<long> _activeCalls = null!;
     private RouteGuideCallPolicy _policy = null!;
 
     [SetUp]
@@ -25,11 +30,21 @@ public class CallPolicyTests
     {
         _logger = new FakeLogger<RouteGuideCallPolicy>();
         _stopping = new CancellationTokenSource();
-        _policy = new RouteGuideCallPolicy(_logger, _stopping.Token);
+        _metrics = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var meters = _metrics.GetRequiredService<IMeterFactory>();
+        _activeCalls = new MetricCollector<long>(meters, RouteGuideCallPolicy.MeterName, "routeguide.server.active_calls");
+        _policy = new RouteGuideCallPolicy(RouteGuideServiceOptions.Default, _logger, meters, serverStopping: _stopping.Token);
     }
 
     [TearDown]
-    public void TearDown() => _stopping.Dispose();
+    public void TearDown()
+    {
+        _activeCalls.Dispose();
+        _metrics.Dispose();
+        _stopping.Dispose();
+    }
+
+    private long ActiveCalls => _activeCalls.GetMeasurementSnapshot().Sum(m => m.Value);
 
     public static IEnumerable<TestCaseData> UnreadableMessages()
     {
@@ -150,7 +165,7 @@ public class CallPolicyTests
 
         (await EndOf(call)).Should().Be(new Status(StatusCode.Unavailable, "The server is shutting down; retry the call."));
         ShouldHaveLoggedOnly(LogLevel.Information, "RecordRoute ended by the server: it is shutting down (Unavailable).");
-        _policy.ActiveCalls.Should().Be(0);
+        ActiveCalls.Should().Be(0);
     }
 
     [Test]
@@ -172,7 +187,7 @@ public class CallPolicyTests
     {
         // Buffered points either way: only a client that half-closed gets its answer.
         using var stopping = new CancellationTokenSource();
-        var policy = new RouteGuideCallPolicy(_logger, _ => halfClosed, stopping.Token);
+        var policy = new RouteGuideCallPolicy(_logger, _ => halfClosed, serverStopping: stopping.Token);
         await stopping.CancelAsync();
 
         var call = policy.ClientStreamingServerHandler<Point, RouteSummary>(Stream(ThreePoints), Context("RecordRoute"), ReadAll);
@@ -205,11 +220,11 @@ public class CallPolicyTests
         var release = new TaskCompletionSource<bool>();
         var running = _policy.ClientStreamingServerHandler<Point, RouteSummary>(new FakeRequestStream<Point>(_ => release.Task), Context("RecordRoute"), ReadAll);
 
-        _policy.ActiveCalls.Should().Be(1);
+        ActiveCalls.Should().Be(1);
         release.SetException(new IOException("Message too large: 4294967295"));
         await EndOf(running);
 
-        _policy.ActiveCalls.Should().Be(0);
+        ActiveCalls.Should().Be(0);
     }
 
     private static InvalidProtocolBufferException ProtobufParseError()

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -9,7 +10,8 @@ namespace RouteGuide.Core.Rpc;
 public static class RouteGuideServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="RouteGuideService"/> and its <see cref="RouteGuideCallPolicy"/> as singletons with, unless already registered:
+    /// Registers <see cref="RouteGuideService"/> and its <see cref="RouteGuideCallPolicy"/> (which records its metrics
+    /// through the container's <see cref="IMeterFactory"/> when there is one) as singletons with, unless already registered:
     /// <see cref="TimeProvider.System"/>, <see cref="FeatureCatalog.Default"/> as the <see cref="IFeatureLookup"/>,
     /// <see cref="RouteRecorderOptions.Default"/>, a <see cref="RouteRecorderFactory"/> over those, and
     /// <see cref="RouteGuideServiceOptions.Default"/>. Register your own of any of these first to replace it.
@@ -29,7 +31,11 @@ public static class RouteGuideServiceCollectionExtensions
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<RouteRecorderOptions>()));
         services.TryAddSingleton(RouteGuideServiceOptions.Default);
-        services.TryAddSingleton(provider => new RouteGuideCallPolicy(provider.GetService<ILogger<RouteGuideCallPolicy>>()));
+        services.TryAddSingleton(provider => new RouteGuideCallPolicy(
+            provider.GetRequiredService<RouteGuideServiceOptions>(),
+            provider.GetService<ILogger<RouteGuideCallPolicy>>(),
+            provider.GetService<IMeterFactory>(),
+            provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(provider => new RouteGuideService(
             provider.GetRequiredService<IFeatureLookup>(),
             provider.GetRequiredService<IRouteRecorderFactory>(),
