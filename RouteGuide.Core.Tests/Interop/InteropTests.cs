@@ -281,27 +281,10 @@ public class InteropTests(string peerName)
 
     private static IEnumerable<string?> MessagesOf(JsonElement notes) => notes.EnumerateArray().Select(note => note.GetProperty("message").GetString());
 
-    private async Task<PeerServer> StartServerAsync()
-    {
-        var catalogPath = Path.Combine(_directory, "catalog.json");
-        File.WriteAllText(catalogPath, JsonSerializer.Serialize(Catalog.Features.Select(f => new
-        {
-            location = new { latitude = f.Location.Latitude, longitude = f.Location.Longitude },
-            name = f.Name,
-        })));
-        return await _peer.StartServerAsync(catalogPath);
-    }
+    private Task<PeerServer> StartServerAsync() =>
+        _peer.StartServerAsync(PeerFiles.WriteCatalog(Path.Combine(_directory, "catalog.json"), Catalog));
 
     private string WritePoints(IEnumerable<Point> route) => PeerFiles.WritePoints(Path.Combine(_directory, "points.json"), route);
 
-    private string WriteNotes(IEnumerable<RouteNote> notes)
-    {
-        var path = Path.Combine(_directory, $"notes-{Guid.NewGuid():N}.json");
-        File.WriteAllText(path, JsonSerializer.Serialize(notes.Select(n => new
-        {
-            location = new { latitude = n.Location.Latitude, longitude = n.Location.Longitude },
-            message = n.Message,
-        })));
-        return path;
-    }
+    private string WriteNotes(IEnumerable<RouteNote> notes) => PeerFiles.WriteNotes(Path.Combine(_directory, $"notes-{Guid.NewGuid():N}.json"), notes);
 }
