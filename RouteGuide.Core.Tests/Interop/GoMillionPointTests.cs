@@ -1,3 +1,4 @@
+using RouteGuide.Core.Rpc.Internal;
 using RouteGuide.Core.Statistics;
 using RouteGuide.Core.Tests.Harness;
 using RouteGuide.Core.Tests.Rpc;
@@ -25,7 +26,7 @@ public class GoMillionPointTests
             var expected = Routes.RecordLocally(route, catalog);
             summary.GetProperty("pointCount").GetInt32().Should().Be(1_000_000);
             summary.GetProperty("featureCount").GetInt32().Should().Be((int)expected.FeatureCount);
-            summary.GetProperty("distance").GetInt32().Should().Be(expected.SummaryDistanceMetres);
+            summary.GetProperty("distance").GetInt32().Should().Be(expected.ToSummary().Distance);
         }
         finally
         {

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Grpc.Core;
 using RouteGuide.Core.Protocol;
 using RouteGuide.Core.Rpc;
+using RouteGuide.Core.Rpc.Internal;
 using RouteGuide.Core.Statistics;
 using RouteGuide.Core.Tests.Harness;
 using RouteGuide.Core.Tests.Rpc;
@@ -47,7 +48,7 @@ public class InteropTests(string peerName)
         var expected = Routes.RecordLocally(route, Catalog);
         summary.GetProperty("pointCount").GetInt32().Should().Be(500);
         summary.GetProperty("featureCount").GetInt32().Should().Be((int)expected.FeatureCount).And.BeGreaterThan(100);
-        summary.GetProperty("distance").GetInt32().Should().Be(expected.SummaryDistanceMetres);
+        summary.GetProperty("distance").GetInt32().Should().Be(expected.ToSummary().Distance);
         summary.GetProperty("elapsedTime").GetInt32().Should().Be(0, "the test host's clock does not move");
     }
 
@@ -75,7 +76,7 @@ public class InteropTests(string peerName)
 
         var sent = await client.ReadJsonLineAsync(LineTimeout);
         sent.GetProperty("sent").GetInt32().Should().Be(100);
-        await host.Eventually(() => host.Service.ActiveCalls == 1, "their RecordRoute call is in progress on our server");
+        await host.Eventually(() => host.Policy.ActiveCalls == 1, "their RecordRoute call is in progress on our server");
         client.CloseInput();
         var result = await client.ReadJsonLineAsync(LineTimeout);
 
@@ -143,11 +144,11 @@ public class InteropTests(string peerName)
         // The arithmetic is visible: where the reference differs from ours, so do the numbers.
         if (Reference.Rounding == DistanceRounding.TruncateEachSegment)
         {
-            (ours.SummaryDistanceMetres - summary.Distance).Should().BeInRange(100, 999, "truncating each of 999 segments loses up to 1 m per segment");
+            (ours.ToSummary().Distance - summary.Distance).Should().BeInRange(100, 999, "truncating each of 999 segments loses up to 1 m per segment");
         }
         else
         {
-            summary.Distance.Should().Be(ours.SummaryDistanceMetres, "the doubles are added and the total is truncated once, as we do");
+            summary.Distance.Should().Be(ours.ToSummary().Distance, "the doubles are added and the total is truncated once, as we do");
         }
 
         if (Reference.CountsUnnamedFeatures)
@@ -180,7 +181,7 @@ public class InteropTests(string peerName)
             (await call.Should().ThrowAsync<RpcException>()).Which.StatusCode.Should().Be(StatusCode.Unknown, "their protobuf refuses a value past int32");
         }
 
-        Routes.RecordLocally(route, Catalog).SummaryDistanceMetres.Should().Be(int.MaxValue, "ours saturates");
+        Routes.RecordLocally(route, Catalog).ToSummary().Distance.Should().Be(int.MaxValue, "ours saturates");
     }
 
     [Test]
