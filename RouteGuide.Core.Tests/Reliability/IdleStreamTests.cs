@@ -22,7 +22,7 @@ public class IdleStreamTests
     private const int StreamsPerConnection = 100;
     private const int Connections = 20;
     private const int IdleStreams = StreamsPerConnection * Connections;
-    private const long MemoryToleranceBytes = 16L * 1024 * 1024;
+    private const long MemoryToleranceBytes = 8L * 1024 * 1024;
 
     [Test]
     public async Task Two_thousand_idle_streams_are_ended_by_the_idle_timeout_while_a_normal_client_gets_its_exact_summary()
@@ -31,8 +31,28 @@ public class IdleStreamTests
         await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, catalog);
         using var routes = new MetricCollector<long>(host.Metrics, RouteGuideCallPolicy.MeterName, "routeguide.server.routes");
         await ExactAsync(host, catalog, seed: 0);
-        var before = host.SettledMemory();
 
+        // A first round warms up what a server keeps for reuse (Kestrel's buffer pool, which holds the
+        // blocks 2,000 streams used, JIT, thread pool): the second round must come back to where the
+        // first one left the server, or each round of idle streams would leave memory behind.
+        await IdleRoundAsync(host, catalog);
+        var before = host.SettledMemory();
+        var held = await IdleRoundAsync(host, catalog);
+        var after = host.SettledMemory();
+
+        TestContext.Out.WriteLine($"Managed memory (client and server): after a first round {before:N0} B, with {IdleStreams} idle streams {held:N0} B ({held - before:+#,0;-#,0;0} B), after the second round {after:N0} B ({after - before:+#,0;-#,0;0} B).");
+        routes.GetMeasurementSnapshot().Where(m => m.Tags[CallMetrics.StatusTag] is (int)StatusCode.DeadlineExceeded).Sum(m => m.Value).Should().Be(2 * IdleStreams);
+        after.Should().BeLessThan(before + MemoryToleranceBytes, "ended idle streams leave nothing behind");
+        await ExactAsync(host, catalog, seed: 3);
+    }
+
+    /// <summary>
+    /// Opens <see cref="IdleStreams"/> streams that send one point each, checks a normal route while they
+    /// are held, ends them by moving the server's clock, and checks how each ended.
+    /// </summary>
+    /// <returns>The settled managed memory while the idle streams were held.</returns>
+    private static async Task<long> IdleRoundAsync(RouteGuideTestHost host, FeatureCatalog catalog)
+    {
         var channels = Enumerable.Range(0, Connections).Select(_ => GrpcChannel.ForAddress(host.Address)).ToArray();
         var idle = new List<AsyncClientStreamingCall<Point, RouteSummary>>(IdleStreams);
         try
@@ -67,23 +87,8 @@ public class IdleStreamTests
             statuses.Should().AllBeEquivalentTo(new Status(StatusCode.DeadlineExceeded, "RecordRoute sent no message for 60 s, the server's idle timeout; the call was ended."));
             host.Logs.GetSnapshot().Count(r => r.Message.StartsWith("RecordRoute ended by the server: no message for 60 s", StringComparison.Ordinal)).Should().Be(IdleStreams);
             host.Errors.Should().BeEmpty();
-            routes.GetMeasurementSnapshot().Where(m => m.Tags[CallMetrics.StatusTag] is (int)StatusCode.DeadlineExceeded).Sum(m => m.Value).Should().Be(IdleStreams);
             await ExactAsync(host, catalog, seed: 2);
-
-            foreach (var call in idle)
-            {
-                call.Dispose();
-            }
-
-            idle.Clear();
-            foreach (var channel in channels)
-            {
-                channel.Dispose();
-            }
-
-            var after = host.SettledMemory();
-            TestContext.Out.WriteLine($"Managed memory (client and server): before {before:N0} B, with {IdleStreams} idle streams {held:N0} B ({held - before:+#,0;-#,0;0} B), after {after:N0} B ({after - before:+#,0;-#,0;0} B).");
-            after.Should().BeLessThan(before + MemoryToleranceBytes, "ended idle streams leave nothing behind");
+            return held;
         }
         finally
         {
