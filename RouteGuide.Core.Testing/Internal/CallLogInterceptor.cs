@@ -76,11 +76,11 @@ internal sealed class CallLogInterceptor(CallLog log) : Interceptor
     }
 
     private void Returned(ServerCallContext context, long requests, long responses) =>
-        log.Add(new ObservedCall(context.Method, context.Status.StatusCode, context.Status.Detail, requests, responses));
+        log.Add(new ObservedCall(context.Method, context.Status.StatusCode, context.Status.Detail ?? string.Empty, requests, responses));
 
     private void Threw(ServerCallContext context, Exception e, long requests, long responses) =>
         log.Add(e is RpcException rpc
-            ? new ObservedCall(context.Method, rpc.StatusCode, rpc.Status.Detail, requests, responses)
+            ? new ObservedCall(context.Method, rpc.StatusCode, rpc.Status.Detail ?? string.Empty, requests, responses)
             : new ObservedCall(context.Method, StatusCode.Unknown, $"{e.GetType().Name}: {e.Message}", requests, responses));
 
     /// <summary>Counts the messages a handler reads.</summary>
