@@ -32,9 +32,10 @@ namespace RouteGuide.Core.Testing;
 /// parallel; start one per test and dispose it at the end (<c>await using</c>).
 /// </para>
 /// <para>
-/// The host is hermetic: it reads no configuration files, environment variables or command-line
-/// arguments, writes its logs only to <see cref="Logs"/> (every level from <see cref="LogLevel.Debug"/>
-/// up), and over loopback listens on 127.0.0.1 only, on a free port.
+/// The host is hermetic: its configuration is empty (no <c>appsettings.json</c> found beside the tests,
+/// no <c>ASPNETCORE_URLS</c> or other configuration from environment variables or the command line), it
+/// writes its logs only to <see cref="Logs"/> (every level from <see cref="LogLevel.Debug"/> up), and over
+/// loopback it listens on 127.0.0.1 only, on a free port.
 /// </para>
 /// </remarks>
 public sealed class RouteGuideTestHost : IAsyncDisposable
