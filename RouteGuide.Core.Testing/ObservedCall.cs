@@ -14,8 +14,8 @@ namespace RouteGuide.Core.Testing;
 /// The status is the one the handler ended the call with: its <see cref="RpcException"/>'s status, or
 /// <see cref="ServerCallContext.Status"/> when it returned (<see cref="StatusCode.OK"/> unless it set one).
 /// A handler that throws any other exception is recorded as <see cref="StatusCode.Unknown"/> (what ASP.NET
-/// Core gRPC answers for it) with that exception's type and message as the detail; <c>RouteGuideService</c>
-/// never does, as it turns every failure into a status itself.
+/// Core gRPC answers for it) with that exception's type and message as the detail; the RouteGuide
+/// service's calls never are, as its call policy (<c>RouteGuideCallPolicy</c>) turns every failure into a status.
 /// </para>
 /// </remarks>
 /// <param name="Method">The gRPC method's full name, e.g. <c>/routeguide.RouteGuide/RecordRoute</c>.</param>

@@ -65,6 +65,7 @@ public sealed class RouteGuideTestHost : IAsyncDisposable
         Logs = app.Services.GetFakeLogCollector();
         Client = channel.CreateRouteGuideClient();
         Service = app.Services.GetRequiredService<RouteGuideService>();
+        Policy = app.Services.GetRequiredService<RouteGuideCallPolicy>();
     }
 
     /// <summary>Gets the channel to the server.</summary>
@@ -99,8 +100,12 @@ public sealed class RouteGuideTestHost : IAsyncDisposable
     public IReadOnlyList<ObservedCall> Calls => _calls.Snapshot();
 
     /// <summary>Gets the service instance that serves every call.</summary>
-    /// <remarks>Its <see cref="RouteGuideService.ActiveCalls"/> tells whether the server is still handling a call.</remarks>
+    /// <remarks>Its <see cref="RouteGuideService.StoredNoteCount"/> tells how many RouteChat notes it holds.</remarks>
     public RouteGuideService Service { get; }
+
+    /// <summary>Gets the call policy every call of the service runs under.</summary>
+    /// <remarks>Its <see cref="RouteGuideCallPolicy.ActiveCalls"/> tells whether the server is still handling a call.</remarks>
+    public RouteGuideCallPolicy Policy { get; }
 
     /// <summary>Gets the server's services, for anything the host does not surface itself.</summary>
     /// <remarks>
@@ -157,9 +162,9 @@ public sealed class RouteGuideTestHost : IAsyncDisposable
     }
 
     /// <summary>Waits until the service has no call in progress; fails after 20 seconds.</summary>
-    /// <returns>A task that completes when <see cref="RouteGuideService.ActiveCalls"/> is zero.</returns>
+    /// <returns>A task that completes when <see cref="RouteGuideCallPolicy.ActiveCalls"/> is zero.</returns>
     /// <exception cref="TimeoutException">A call was still in progress after 20 seconds.</exception>
-    public Task WaitForNoActiveCallsAsync() => Eventually(() => Service.ActiveCalls == 0, "the service has no active calls");
+    public Task WaitForNoActiveCallsAsync() => Eventually(() => Policy.ActiveCalls == 0, "the service has no active calls");
 
     /// <summary>Waits until <paramref name="condition"/> holds; fails after 20 seconds.</summary>
     /// <remarks>
@@ -179,7 +184,7 @@ public sealed class RouteGuideTestHost : IAsyncDisposable
         {
             if (TimeProvider.System.GetElapsedTime(started) > WaitLimit)
             {
-                throw new TimeoutException($"Expected {what} within {WaitLimit.TotalSeconds:0} seconds; the service has {Service.ActiveCalls} active calls.");
+                throw new TimeoutException($"Expected {what} within {WaitLimit.TotalSeconds:0} seconds; the service has {Policy.ActiveCalls} active calls.");
             }
 
             await Task.Delay(5).ConfigureAwait(false);

@@ -4,6 +4,7 @@ using RouteGuide.Core.Protocol;
 using RouteGuide.Core.Rpc;
 using RouteGuide.Core.Statistics;
 using RouteGuide.Core.Tests.Rpc;
+using RouteGuide.Core.Rpc.Internal;
 
 namespace RouteGuide.Core.Tests.Reliability;
 
@@ -53,7 +54,7 @@ public class MessageSizeTests
         var neighbourSummary = await neighbour.ResponseAsync;
         var expected = Routes.RecordLocally(route, FeatureCatalog.Default);
         neighbourSummary.PointCount.Should().Be(40, "the neighbouring call lost nothing");
-        neighbourSummary.Distance.Should().Be(expected.SummaryDistanceMetres);
+        neighbourSummary.Distance.Should().Be(expected.ToSummary().Distance);
         (await host.Client.RecordRouteAsync(route)).PointCount.Should().Be(40, "the next call works");
         await host.WaitForNoActiveCallsAsync();
         host.Errors.Should().BeEmpty();
