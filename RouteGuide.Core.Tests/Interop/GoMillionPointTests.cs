@@ -1,6 +1,5 @@
 using RouteGuide.Core.Rpc.Internal;
 using RouteGuide.Core.Statistics;
-using RouteGuide.Core.Tests.Harness;
 using RouteGuide.Core.Tests.Rpc;
 
 namespace RouteGuide.Core.Tests.Interop;

@@ -5,7 +5,6 @@ using RouteGuide.Core.Protocol;
 using RouteGuide.Core.Rpc;
 using RouteGuide.Core.Rpc.Internal;
 using RouteGuide.Core.Statistics;
-using RouteGuide.Core.Tests.Harness;
 using RouteGuide.Core.Tests.Rpc;
 
 namespace RouteGuide.Core.Tests.Reliability;
@@ -29,7 +28,7 @@ public class IdleStreamTests
     {
         var catalog = FeatureCatalog.Default;
         await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, catalog);
-        using var routes = new MetricCollector<long>(host.Metrics, RouteGuideCallPolicy.MeterName, "routeguide.server.routes");
+        using var routes = new MetricCollector<long>(host.MeterFactory(), RouteGuideCallPolicy.MeterName, "routeguide.server.routes");
         await ExactAsync(host, catalog, seed: 0);
 
         // A first round warms up what a server keeps for reuse (Kestrel's buffer pool, which holds the

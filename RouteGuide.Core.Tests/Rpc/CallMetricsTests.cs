@@ -4,7 +4,6 @@ using RouteGuide.Core.Protocol;
 using RouteGuide.Core.Rpc;
 using RouteGuide.Core.Rpc.Internal;
 using RouteGuide.Core.Statistics;
-using RouteGuide.Core.Tests.Harness;
 
 namespace RouteGuide.Core.Tests.Rpc;
 
@@ -68,7 +67,7 @@ public class CallMetricsTests(HostFlavour flavour)
     }
 
     private static MetricCollector<T> Collect<T>(RouteGuideTestHost host, string instrument)
-        where T : struct => new(host.Metrics, RouteGuideCallPolicy.MeterName, instrument);
+        where T : struct => new(host.MeterFactory(), RouteGuideCallPolicy.MeterName, instrument);
 
     private static Dictionary<int, long> ByStatus(MetricCollector<long> collector) =>
         collector.GetMeasurementSnapshot().GroupBy(m => (int)m.Tags[CallMetrics.StatusTag]!).ToDictionary(g => g.Key, g => g.Sum(m => m.Value));
