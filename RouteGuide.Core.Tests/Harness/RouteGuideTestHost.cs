@@ -11,6 +11,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 using RouteGuide.Core.AspNetCore;
+using RouteGuide.Core.Notes;
 using RouteGuide.Core.Rpc;
 using RouteGuide.Core.Statistics;
 using RouteGuideClient = RouteGuide.Core.Protocol.RouteGuide.RouteGuideClient;
@@ -63,6 +64,9 @@ public sealed class RouteGuideTestHost : IAsyncDisposable
 
     /// <summary>The service instance serving every call.</summary>
     public RouteGuideService Service { get; }
+
+    /// <summary>RouteChat's note store, when it is the default one in the server's memory.</summary>
+    internal InMemoryRouteNoteStore InMemoryNotes => (InMemoryRouteNoteStore)_app.Services.GetRequiredService<IRouteNoteStore>();
 
     /// <summary>Starts a host.</summary>
     /// <param name="flavour">In memory or over loopback.</param>

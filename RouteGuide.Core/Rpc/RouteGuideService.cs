@@ -2,6 +2,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using RouteGuide.Core.Notes;
 using RouteGuide.Core.Protocol;
 using RouteGuide.Core.Rpc.Internal;
 using RouteGuide.Core.Statistics;
@@ -18,7 +19,9 @@ namespace RouteGuide.Core.Rpc;
 /// <remarks>
 /// <para>
 /// Host one instance for the whole server (a singleton, as <see cref="RouteGuideServiceCollectionExtensions.AddRouteGuide"/>
-/// registers it): RouteChat's notes live in the instance. Everything else is per call.
+/// registers it). RouteChat's notes live in its <see cref="IRouteNoteStore"/> (by default in this process's
+/// memory; a shared store lets a fleet of instances share them); a store that cannot be reached makes
+/// RouteChat fail with <see cref="StatusCode.Unavailable"/>. Everything else is per call.
 /// </para>
 /// <para>
 /// Errors reach the client as gRPC statuses: an out-of-range point or a missing field is
@@ -53,7 +56,7 @@ public sealed class RouteGuideService : RouteGuideBase
     private readonly IRouteRecorderFactory _recorders;
     private readonly RouteGuideServiceOptions _options;
     private readonly ILogger _logger;
-    private readonly RouteNoteBoard _notes;
+    private readonly IRouteNoteStore _notes;
     private int _activeCalls;
 
     /// <summary>Creates the service.</summary>
@@ -61,11 +64,13 @@ public sealed class RouteGuideService : RouteGuideBase
     /// <param name="recorders">Starts a recorder for each <c>RecordRoute</c> call.</param>
     /// <param name="options">Limits; <see cref="RouteGuideServiceOptions.Default"/> when <see langword="null"/>.</param>
     /// <param name="logger">A logger; none when <see langword="null"/>.</param>
+    /// <param name="notes">Where RouteChat keeps its notes; a store in this process's memory, with the caps of <paramref name="options"/>, when <see langword="null"/>.</param>
     public RouteGuideService(
         IFeatureLookup features,
         IRouteRecorderFactory recorders,
         RouteGuideServiceOptions? options = null,
-        ILogger<RouteGuideService>? logger = null)
+        ILogger<RouteGuideService>? logger = null,
+        IRouteNoteStore? notes = null)
     {
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(recorders);
@@ -74,14 +79,11 @@ public sealed class RouteGuideService : RouteGuideBase
         _options = options ?? RouteGuideServiceOptions.Default;
         _options.Validate();
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        _notes = new RouteNoteBoard(_options.MaxNotesPerLocation, _options.MaxNotes);
+        _notes = notes ?? new InMemoryRouteNoteStore(_options);
     }
 
     /// <summary>The number of calls, of any method, that this instance is handling right now.</summary>
     public int ActiveCalls => Volatile.Read(ref _activeCalls);
-
-    /// <summary>The number of RouteChat notes held right now (never more than <see cref="RouteGuideServiceOptions.MaxNotes"/>).</summary>
-    public int StoredNoteCount => _notes.Count;
 
     /// <inheritdoc />
     public override Task<RouteSummary> RecordRoute(IAsyncStreamReader<Point> requestStream, ServerCallContext context)
@@ -153,18 +155,12 @@ public sealed class RouteGuideService : RouteGuideBase
                             $"Note {index} has a message of {note.Message.Length} characters; the limit is {_options.MaxNoteMessageLength}."));
                     }
 
-                    // A fresh copy is stored, not the parsed message: the note's unknown fields (and its
-                    // location's) are dropped, so a stored note costs no more than its location and message.
-                    var stored = new RouteNote
-                    {
-                        Location = new Point { Latitude = location.Latitude, Longitude = location.Longitude },
-                        Message = note.Message,
-                    };
-                    foreach (var earlier in _notes.Post(location.ScrambledKey, stored))
+                    var earlierNotes = await _notes.PostAsync(new LocationNote(location, note.Message), context.CancellationToken).ConfigureAwait(false);
+                    foreach (var earlier in earlierNotes)
                     {
                         try
                         {
-                            await responseStream.WriteAsync(earlier).ConfigureAwait(false);
+                            await responseStream.WriteAsync(earlier.ToRouteNote()).ConfigureAwait(false);
                         }
                         catch (IOException e)
                         {
@@ -324,6 +320,12 @@ public sealed class RouteGuideService : RouteGuideBase
         catch (RpcException)
         {
             throw;
+        }
+        catch (RouteNoteStoreUnavailableException e)
+        {
+            // Not the client's fault and not a bug here: the shared store is down, and a retry may succeed.
+            Log.NoteStoreUnavailable(_logger, e, method);
+            throw new RpcException(new Status(StatusCode.Unavailable, $"{method} failed: the note store is unreachable; try again later."));
         }
         catch (Exception e) when (EndedByClient(e, context))
         {

@@ -17,6 +17,9 @@ internal static partial class Log
     [LoggerMessage(5, LogLevel.Information, "{Method} rejected: request message {Index} could not be read ({Problem}).")]
     public static partial void RequestUnreadable(ILogger logger, string method, long index, string problem);
 
+    [LoggerMessage(6, LogLevel.Warning, "{Method} failed: the note store is unreachable.")]
+    public static partial void NoteStoreUnavailable(ILogger logger, Exception exception, string method);
+
     [LoggerMessage(4, LogLevel.Error, "{Method} failed.")]
     public static partial void CallFailed(ILogger logger, Exception exception, string method);
 }
