@@ -103,11 +103,12 @@ internal sealed class ServerTargets
     /// A channel to the targets, with <see cref="RouteGuideChannel"/>'s settings and the RecordRoute fast
     /// path; for several instances, Grpc.Net.Client's round-robin balancer over a static or DNS resolver.
     /// </summary>
-    public GrpcChannel CreateChannel()
+    /// <param name="configure">Adjusts the options last (tests observe the HTTP handler this way).</param>
+    public GrpcChannel CreateChannel(Action<GrpcChannelOptions>? configure = null)
     {
         if (!IsBalanced)
         {
-            return RouteGuideChannel.ForAddress(Addresses[0]);
+            return RouteGuideChannel.ForAddress(Addresses[0], configure);
         }
 
         var resolvers = new ServiceCollection();
@@ -131,6 +132,7 @@ internal sealed class ServerTargets
             options.Credentials = secure ? ChannelCredentials.SecureSsl : ChannelCredentials.Insecure;
             options.ServiceConfig = new ServiceConfig { LoadBalancingConfigs = { new RoundRobinConfig() } };
             options.ServiceProvider = resolvers.BuildServiceProvider();
+            configure?.Invoke(options);
         });
     }
 

@@ -5,6 +5,7 @@ using RouteGuide.Cli;
 using RouteGuide.Core.Protocol;
 using RouteGuide.Core.Redis;
 using RouteGuide.Core.Rpc;
+using RouteGuide.Core.Rpc.Internal;
 using RouteGuide.Core.Statistics;
 using RouteGuide.Core.Tests.Harness;
 using RouteGuide.Core.Tests.Rpc;
@@ -46,7 +47,10 @@ public class FleetTests
     public async Task Three_hundred_RecordRoute_calls_are_balanced_round_robin_and_every_summary_is_exact()
     {
         await StartFleetAsync();
-        using var channel = BalancedChannel();
+
+        // The fast path's handler, as RouteGuideChannel builds it, observed: the balancer must keep it.
+        var fastPath = new CoalescingHandler(new SocketsHttpHandler());
+        using var channel = BalancedChannel(options => options.HttpHandler = fastPath);
         var client = channel.CreateRouteGuideClient();
 
         var calls = Enumerable.Range(0, 300).Select(async seed =>
@@ -68,6 +72,7 @@ public class FleetTests
         TestContext.Out.WriteLine($"RecordRoute calls served per instance: {string.Join(", ", served)}.");
         served.Sum().Should().Be(300);
         served.Should().OnlyContain(count => count > 0, "round-robin gives every instance some of the calls");
+        fastPath.Counters.WrappedRequests.Should().Be(300, "every RecordRoute call of the balanced channel took the fast path");
     }
 
     [Test]
@@ -210,30 +215,19 @@ public class FleetTests
     }
 
     /// <summary>One channel over the three instances, built as the CLI builds it for several --target URLs.</summary>
-    private Grpc.Net.Client.GrpcChannel BalancedChannel()
+    private Grpc.Net.Client.GrpcChannel BalancedChannel(Action<Grpc.Net.Client.GrpcChannelOptions>? configure = null)
     {
         var targets = ServerTargets.Parse(_fleet.Select(host => host.Address.ToString()), out var problem);
         targets.Should().NotBeNull(problem);
         targets!.IsBalanced.Should().BeTrue();
-        return targets.CreateChannel();
+        return targets.CreateChannel(configure);
     }
 
     private static int RecordRouteCallsServed(RouteGuideTestHost host) =>
         host.Logs.GetSnapshot().Count(record => record.Id.Name == "RouteRecorded");
 
-    private static async Task<string[]> ChatAsync(RouteGuideClient client, GeoPoint location, string message)
-    {
-        using var call = client.RouteChat(deadline: DateTime.UtcNow.AddSeconds(30));
-        await call.RequestStream.WriteAsync(new RouteNote { Location = Routes.ToPoint(location), Message = message });
-        await call.RequestStream.CompleteAsync();
-        var earlier = new List<string>();
-        await foreach (var note in call.ResponseStream.ReadAllAsync())
-        {
-            earlier.Add(note.Message);
-        }
-
-        return [.. earlier];
-    }
+    private static Task<string[]> ChatAsync(RouteGuideClient client, GeoPoint location, string message) =>
+        RouteChatCalls.PostAsync(client, location, message);
 
     private static async Task<bool> TryChatAsync(RouteGuideClient client, GeoPoint location)
     {
