@@ -17,7 +17,9 @@ namespace RouteGuide.Core.Redis;
 /// </remarks>
 internal sealed class RedisRouteNoteStore : IRouteNoteStore, IAsyncDisposable, IDisposable
 {
-    private readonly Lazy<Task<ConnectionMultiplexer>> _connection;
+    private readonly ConfigurationOptions _configuration;
+    private readonly object _gate = new();
+    private Task<ConnectionMultiplexer>? _connection;
     private readonly string _where;
     private readonly RedisKey _order;
     private readonly RedisKey _sequence;
@@ -38,7 +40,7 @@ internal sealed class RedisRouteNoteStore : IRouteNoteStore, IAsyncDisposable, I
         _maxPerLocation = caps.MaxNotesPerLocation;
         _maxTotal = caps.MaxNotes;
         _where = string.Join(", ", configuration.EndPoints.Select(endpoint => endpoint.ToString()));
-        _connection = new Lazy<Task<ConnectionMultiplexer>>(() => ConnectionMultiplexer.ConnectAsync(configuration));
+        _configuration = configuration;
     }
 
     /// <inheritdoc />
@@ -50,7 +52,7 @@ internal sealed class RedisRouteNoteStore : IRouteNoteStore, IAsyncDisposable, I
         RedisResult result;
         try
         {
-            var connection = await _connection.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+            var connection = await ConnectAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
             result = await connection.GetDatabase().ScriptEvaluateAsync(
                 PostNoteScript.Text,
                 [_locationPrefix + location, _order, _sequence],
@@ -76,18 +78,35 @@ internal sealed class RedisRouteNoteStore : IRouteNoteStore, IAsyncDisposable, I
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        if (_connection.IsValueCreated && _connection.Value.IsCompletedSuccessfully)
+        if (Volatile.Read(ref _connection) is { IsCompletedSuccessfully: true } connection)
         {
-            await _connection.Value.Result.DisposeAsync().ConfigureAwait(false);
+            await connection.Result.DisposeAsync().ConfigureAwait(false);
         }
     }
 
     /// <inheritdoc />
     public void Dispose()
     {
-        if (_connection.IsValueCreated && _connection.Value.IsCompletedSuccessfully)
+        if (Volatile.Read(ref _connection) is { IsCompletedSuccessfully: true } connection)
         {
-            _connection.Value.Result.Dispose();
+            connection.Result.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The connection, opened on first use. Once open it reconnects by itself; an attempt that failed
+    /// outright is not kept, so the next post tries again.
+    /// </summary>
+    private Task<ConnectionMultiplexer> ConnectAsync()
+    {
+        lock (_gate)
+        {
+            if (_connection is null || _connection.IsFaulted || _connection.IsCanceled)
+            {
+                _connection = ConnectionMultiplexer.ConnectAsync(_configuration);
+            }
+
+            return _connection;
         }
     }
 
