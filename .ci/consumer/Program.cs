@@ -62,7 +62,7 @@ if (noteStatus != StatusCode.Unavailable)
 }
 
 Console.WriteLine($"Package consumer: {summary.PointCount} points, {summary.FeatureCount} features, {summary.Distance} m.");
-if (summary.PointCount != 3 || summary.FeatureCount != expected.SummaryFeatureCount || summary.Distance != expected.SummaryDistanceMetres)
+if (summary.PointCount != 3 || summary.FeatureCount != expected.FeatureCount || summary.Distance != (int)Math.Floor(expected.DistanceMetres))
 {
     Console.Error.WriteLine($"Package consumer: expected {expected}, the server said {summary}.");
     return 1;

@@ -63,9 +63,10 @@ public class FleetTests
 
         foreach (var (expected, summary) in results)
         {
-            summary.PointCount.Should().Be(expected.SummaryPointCount);
-            summary.FeatureCount.Should().Be(expected.SummaryFeatureCount);
-            summary.Distance.Should().Be(expected.SummaryDistanceMetres);
+            var wire = expected.ToSummary();
+            summary.PointCount.Should().Be(wire.PointCount);
+            summary.FeatureCount.Should().Be(wire.FeatureCount);
+            summary.Distance.Should().Be(wire.Distance);
         }
 
         var served = _fleet.Select(RecordRouteCallsServed).ToArray();
