@@ -11,7 +11,8 @@ using RouteGuide.Core.Statistics;
 // Host the service the way the README shows, on a free loopback port.
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
-builder.Services.AddGrpc();
+// A host without RouteGuide.Core.AspNetCore applies the call policy as a server interceptor.
+builder.Services.AddGrpc(grpc => grpc.Interceptors.Add<RouteGuideCallPolicy>());
 builder.Services.AddRouteGuide();
 
 // RouteChat's notes in a Redis that is not there (a closed port): the package's store must say so as Unavailable.

@@ -14,8 +14,8 @@ namespace RouteGuide.Core.Notes;
 /// <see cref="RouteGuideServiceOptions.MaxNotesPerLocation"/> notes are kept at a location and
 /// <see cref="RouteGuideServiceOptions.MaxNotes"/> in all, the oldest (at that location, or anywhere) being
 /// forgotten to make room; and each post, with the evictions it causes, is atomic. A store that cannot be
-/// reached throws <see cref="RouteNoteStoreUnavailableException"/>, which RouteChat reports to the client
-/// as <c>Unavailable</c>.
+/// reached throws <see cref="RouteNoteStoreUnavailableException"/>, which <see cref="RouteGuideCallPolicy"/>
+/// reports to the client as <c>Unavailable</c>.
 /// </para>
 /// </remarks>
 public interface IRouteNoteStore

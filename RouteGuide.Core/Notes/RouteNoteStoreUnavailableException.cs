@@ -2,8 +2,9 @@ namespace RouteGuide.Core.Notes;
 
 /// <summary>Thrown by an <see cref="IRouteNoteStore"/> that cannot reach where it keeps its notes.</summary>
 /// <remarks>
-/// RouteChat reports it to the client as <c>Unavailable</c> ("RouteChat's note store is unreachable"),
-/// which clients may retry, and logs it with this exception's details; the other methods are unaffected.
+/// <see cref="Rpc.RouteGuideCallPolicy"/> reports it to the client as <c>Unavailable</c> ("the note store
+/// is unreachable"), which clients may retry, and logs it as a warning with this exception's details; the
+/// other methods are unaffected.
 /// </remarks>
 public sealed class RouteNoteStoreUnavailableException : Exception
 {
