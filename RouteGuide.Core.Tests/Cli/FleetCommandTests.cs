@@ -3,7 +3,6 @@ using RouteGuide.Cli;
 using RouteGuide.Core.Rpc;
 using RouteGuide.Core.Statistics;
 using RouteGuide.Core.Tests.Fleet;
-using RouteGuide.Core.Tests.Harness;
 
 namespace RouteGuide.Core.Tests.Cli;
 

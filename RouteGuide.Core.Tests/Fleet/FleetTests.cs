@@ -7,7 +7,6 @@ using RouteGuide.Core.Redis;
 using RouteGuide.Core.Rpc;
 using RouteGuide.Core.Rpc.Internal;
 using RouteGuide.Core.Statistics;
-using RouteGuide.Core.Tests.Harness;
 using RouteGuide.Core.Tests.Rpc;
 using StackExchange.Redis;
 using RouteGuideClient = RouteGuide.Core.Protocol.RouteGuide.RouteGuideClient;
