@@ -1,4 +1,5 @@
 using Grpc.Core;
+using RouteGuide.Cli.Tls;
 using RouteGuide.Core.Statistics;
 
 namespace RouteGuide.Cli;
@@ -11,14 +12,17 @@ internal static class Failures
     /// <param name="command">The command's name, e.g. <c>record</c>, to prefix the line; empty for the root command.</param>
     /// <param name="exception">What went wrong.</param>
     /// <param name="target">The server the command talked to, when it got that far.</param>
+    /// <param name="deadline">The <c>--deadline</c> of the command's calls, if it had one.</param>
     /// <returns>The exit code: see <see cref="ExitCodes"/>.</returns>
-    public static int Report(TextWriter error, string command, Exception exception, Uri? target = null)
+    public static int Report(TextWriter error, string command, Exception exception, Uri? target = null, TimeSpan? deadline = null)
     {
         var server = target is null ? "the RouteGuide server" : $"the RouteGuide server at {target.Display()}";
         var (exitCode, message) = exception switch
         {
             CommandException e => (e.ExitCode, e.Message),
             FeatureCatalogException e => (ExitCodes.InputError, e.Message),
+            RpcException e when target is not null && TlsFailure.Describe(e, target) is { } tls => (ExitCodes.Failure, $"cannot talk to {server}: {tls}"),
+            RpcException { StatusCode: StatusCode.DeadlineExceeded } when deadline is { } limit => (ExitCodes.Failure, $"the call to {server} did not finish within --deadline {limit.Display()}."),
             RpcException { StatusCode: StatusCode.Unavailable } e => (ExitCodes.Failure, $"cannot reach {server}: {Detail(e)}"),
             RpcException { StatusCode: StatusCode.InvalidArgument } e => (ExitCodes.InputError, $"{server} rejected the route: {e.Status.Detail}"),
             RpcException { StatusCode: StatusCode.Cancelled } => (ExitCodes.Cancelled, "cancelled."),
