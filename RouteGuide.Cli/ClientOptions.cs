@@ -11,8 +11,8 @@ namespace RouteGuide.Cli;
 /// <param name="KeyPath">A PEM file of that certificate's private key.</param>
 internal sealed record ClientSettings(TimeSpan? Deadline = null, string? CaPath = null, string? CertificatePath = null, string? KeyPath = null)
 {
-    /// <summary>Loads the TLS files (a <see cref="CommandException"/> naming a file that cannot be used); null when none was given.</summary>
-    public ClientTls? LoadTls() => ClientTls.Load(CaPath, CertificatePath, KeyPath);
+    /// <summary>Loads the TLS files (a <see cref="CommandException"/> naming a file that cannot be used); null for an http:// target.</summary>
+    public ClientTls? LoadTls(Uri target) => ClientTls.Load(target, CaPath, CertificatePath, KeyPath);
 
     /// <summary>The deadline of a call that starts now; null for none.</summary>
     public DateTime? CallDeadline() => Deadline is { } deadline ? DateTime.UtcNow + deadline : null;

@@ -13,15 +13,17 @@ internal static class Failures
     /// <param name="exception">What went wrong.</param>
     /// <param name="target">The server the command talked to, when it got that far.</param>
     /// <param name="deadline">The <c>--deadline</c> of the command's calls, if it had one.</param>
+    /// <param name="tls">The client's TLS, for a command that called an https:// server.</param>
     /// <returns>The exit code: see <see cref="ExitCodes"/>.</returns>
-    public static int Report(TextWriter error, string command, Exception exception, Uri? target = null, TimeSpan? deadline = null)
+    public static int Report(TextWriter error, string command, Exception exception, Uri? target = null, TimeSpan? deadline = null, ClientTls? tls = null)
     {
         var server = target is null ? "the RouteGuide server" : $"the RouteGuide server at {target.Display()}";
         var (exitCode, message) = exception switch
         {
             CommandException e => (e.ExitCode, e.Message),
             FeatureCatalogException e => (ExitCodes.InputError, e.Message),
-            RpcException e when target is not null && TlsFailure.Describe(e, target) is { } tls => (ExitCodes.Failure, $"cannot talk to {server}: {tls}"),
+            RpcException e when tls?.DescribeRefusal(e) is { } refusal => (ExitCodes.Failure, $"cannot talk to {server}: {refusal}"),
+            RpcException e when target is not null && TlsFailure.Describe(e, target) is { } failure => (ExitCodes.Failure, $"cannot talk to {server}: {failure}"),
             RpcException { StatusCode: StatusCode.DeadlineExceeded } when deadline is { } limit => (ExitCodes.Failure, $"the call to {server} did not finish within --deadline {limit.Display()}."),
             RpcException { StatusCode: StatusCode.Unavailable } e => (ExitCodes.Failure, $"cannot reach {server}: {Detail(e)}"),
             RpcException { StatusCode: StatusCode.InvalidArgument } e => (ExitCodes.InputError, $"{server} rejected the route: {e.Status.Detail}"),

@@ -90,6 +90,8 @@ internal static class BenchCommand
     {
         InProcessServer? server = null;
         var target = settings.Target;
+        var client = settings.Client ?? new ClientSettings();
+        ClientTls? tls = null;
         try
         {
             if (settings.InProcess)
@@ -103,11 +105,12 @@ internal static class BenchCommand
                 throw CommandException.Input("give either --target URL or --in-process.");
             }
 
-            return await RunCallsAsync(settings, target, settings.InProcess, output, interactive, cancellationToken);
+            tls = client.LoadTls(target);
+            return await RunCallsAsync(settings, target, tls, output, interactive, cancellationToken);
         }
         catch (Exception e)
         {
-            return Failures.Report(error, "bench", e, target, settings.Client?.Deadline);
+            return Failures.Report(error, "bench", e, target, client.Deadline, tls);
         }
         finally
         {
@@ -118,7 +121,7 @@ internal static class BenchCommand
         }
     }
 
-    private static async Task<int> RunCallsAsync(BenchSettings settings, Uri target, bool inProcess, TextWriter stdout, bool interactive, CancellationToken cancellationToken)
+    private static async Task<int> RunCallsAsync(BenchSettings settings, Uri target, ClientTls? tls, TextWriter stdout, bool interactive, CancellationToken cancellationToken)
     {
         // With --json, the text and the progress go nowhere and one JSON object is printed at the end.
         var output = settings.Json ? TextWriter.Null : stdout;
@@ -127,12 +130,12 @@ internal static class BenchCommand
         var route = new BenchRoute(FeatureCatalog.Default);
         var progress = new long[settings.Calls];
         long total = (long)settings.Points * settings.Calls;
-        var where = inProcess ? $"{target.Display()} (server in this process)" : target.Display();
+        var where = settings.InProcess ? $"{target.Display()} (server in this process)" : target.Display();
         var calling = settings.Calls == 1 ? "in 1 call" : string.Create(culture, $"in each of {settings.Calls:N0} concurrent calls on one channel");
         output.WriteLine(string.Create(culture, $"Streaming {Quantity.Of(settings.Points, "point")} {calling} to {where}."));
         output.Flush();
 
-        using var channel = ClientTls.CreateChannel(target, client.LoadTls());
+        using var channel = ClientTls.CreateChannel(target, tls);
         var routeGuide = channel.CreateRouteGuideClient();
         using var failFast = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var stopProgress = new CancellationTokenSource();
@@ -192,7 +195,7 @@ internal static class BenchCommand
         if (settings.Json)
         {
             var result = new BenchResultJson(
-                target.Display(), inProcess, settings.Calls, settings.Points, settings.Warmup, sent, bytes, Math.Round(seconds, 3),
+                target.Display(), settings.InProcess, settings.Calls, settings.Points, settings.Warmup, sent, bytes, Math.Round(seconds, 3),
                 Math.Round(sent / seconds), Math.Round(bytes / 1e6 / seconds, 2), miscounted.Length == 0,
                 [.. miscounted.Select(c => new MiscountedCallJson(c.Index + 1, c.Counted))]);
             stdout.WriteLine(JsonSerializer.Serialize(result, CliJsonContext.Default.BenchResultJson));

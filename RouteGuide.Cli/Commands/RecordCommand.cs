@@ -73,14 +73,16 @@ internal static class RecordCommand
     /// <returns>The exit code.</returns>
     public static async Task<int> RunAsync(RecordSettings settings, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
+        var client = settings.Client ?? new ClientSettings();
+        ClientTls? tls = null;
         try
         {
             Point[] route = settings.PointsPath is { } path
                 ? PointsFile.Load(path)
                 : RandomRoute.Create(RandomRoute.CreateRandom(settings.Seed), FeatureCatalog.Default, settings.RandomPoints);
 
-            var client = settings.Client ?? new ClientSettings();
-            using var channel = ClientTls.CreateChannel(settings.Target, client.LoadTls());
+            tls = client.LoadTls(settings.Target);
+            using var channel = ClientTls.CreateChannel(settings.Target, tls);
             var summary = await channel.CreateRouteGuideClient().RecordRouteAsync(route, client.CallDeadline(), cancellationToken);
 
             if (settings.Json)
@@ -98,7 +100,7 @@ internal static class RecordCommand
         }
         catch (Exception e)
         {
-            return Failures.Report(error, "record", e, settings.Target, settings.Client?.Deadline);
+            return Failures.Report(error, "record", e, settings.Target, client.Deadline, tls);
         }
     }
 }

@@ -180,10 +180,9 @@ internal static class ServeCommand
             foreach (var address in server.Addresses)
             {
                 output.WriteLine($"Listening on {address.Display()}");
-                if (address.Scheme == Uri.UriSchemeHttp && !IsLoopback(address))
+                if (PlaintextWarning(address) is { } warning)
                 {
-                    error.WriteLine(
-                        $"routeguide serve: warning: {address.Display()} is plaintext HTTP/2 on an address other machines can reach: anyone on the way can read and change the calls. Serve TLS with --cert and --key.");
+                    error.WriteLine(warning);
                 }
             }
 
@@ -216,6 +215,11 @@ internal static class ServeCommand
     }
 
     private static string[] SplitUrls(string urls) => urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary>The warning for an address served in plaintext that other machines can reach; null for TLS or loopback.</summary>
+    internal static string? PlaintextWarning(Uri address) => address.Scheme == Uri.UriSchemeHttp && !IsLoopback(address)
+        ? $"routeguide serve: warning: {address.Display()} is plaintext HTTP/2 on an address other machines can reach: anyone on the way can read and change the calls. Serve TLS with --cert and --key."
+        : null;
 
     /// <summary>Whether only this machine can reach <paramref name="address"/>: 127.0.0.0/8, ::1 or localhost.</summary>
     private static bool IsLoopback(Uri address) =>

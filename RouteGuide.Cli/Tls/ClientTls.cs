@@ -1,32 +1,44 @@
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
+using Grpc.Core;
 using Grpc.Net.Client;
 using RouteGuide.Core.Rpc;
 
 namespace RouteGuide.Cli.Tls;
 
 /// <summary>
-/// What a client (<c>record</c>, <c>bench</c>) uses for TLS beyond the system's defaults: the authorities it
-/// trusts instead of the system's (<c>--ca</c>) and the certificate it presents (<c>--client-cert</c>, <c>--client-key</c>).
+/// TLS for a client (<c>record</c>, <c>bench</c>) of an https:// server: the authorities it trusts instead of the
+/// system's (<c>--ca</c>), the certificate it presents (<c>--client-cert</c>, <c>--client-key</c>), and whether the
+/// server asked for a client certificate, to explain a refusal.
 /// </summary>
-/// <param name="Authorities">Trusted instead of the system's store; null to use the system's.</param>
-/// <param name="Certificate">Presented to servers that ask for a client certificate; null for none.</param>
-internal sealed record ClientTls(TrustedAuthorities? Authorities, X509Certificate2? Certificate)
+internal sealed class ClientTls
 {
-    /// <summary>Loads the files the options named; null when none was given.</summary>
-    public static ClientTls? Load(string? caPath, string? certificatePath, string? keyPath)
-    {
-        if (caPath is null && certificatePath is null)
-        {
-            return null;
-        }
+    private volatile bool _serverAskedForCertificate;
 
-        return new ClientTls(
-            caPath is null ? null : TrustedAuthorities.Load(caPath, "--ca"),
-            certificatePath is null ? null : PemFiles.LoadCertificateWithKey(certificatePath, "--client-cert", keyPath!, "--client-key"));
+    private ClientTls(TrustedAuthorities? authorities, X509Certificate2? certificate, string? certificatePath)
+    {
+        Authorities = authorities;
+        Certificate = certificate;
+        CertificatePath = certificatePath;
     }
 
-    /// <summary>A channel to <paramref name="target"/> with the library's settings and, when given, <paramref name="tls"/>.</summary>
+    /// <summary>Trusted instead of the system's store; null to use the system's.</summary>
+    public TrustedAuthorities? Authorities { get; }
+
+    /// <summary>Presented to a server that asks for a client certificate; null for none.</summary>
+    public X509Certificate2? Certificate { get; }
+
+    /// <summary>The file <see cref="Certificate"/> came from.</summary>
+    public string? CertificatePath { get; }
+
+    /// <summary>Loads the files the options named (a <see cref="CommandException"/> naming a file that cannot be used); null for an http:// target.</summary>
+    public static ClientTls? Load(Uri target, string? caPath, string? certificatePath, string? keyPath) =>
+        target.Scheme != Uri.UriSchemeHttps ? null : new ClientTls(
+            caPath is null ? null : TrustedAuthorities.Load(caPath, "--ca"),
+            certificatePath is null ? null : PemFiles.LoadCertificateWithKey(certificatePath, "--client-cert", keyPath!, "--client-key"),
+            certificatePath);
+
+    /// <summary>A channel to <paramref name="target"/> with the library's settings and, for https://, <paramref name="tls"/>.</summary>
     public static GrpcChannel CreateChannel(Uri target, ClientTls? tls)
     {
         if (tls is null)
@@ -40,7 +52,18 @@ internal sealed record ClientTls(TrustedAuthorities? Authorities, X509Certificat
             RemoteCertificateValidationCallback = tls.Authorities is { } authorities
                 ? (_, certificate, chain, errors) => authorities.AcceptServer(certificate, chain, errors)
                 : null,
-            ClientCertificates = tls.Certificate is { } certificate ? [certificate] : null,
+            LocalCertificateSelectionCallback = (_, _, _, remoteCertificate, _) =>
+            {
+                // Called before the handshake without the server's certificate, and again during it if the server asks
+                // for one: the certificate goes only to a server that asks.
+                if (remoteCertificate is null)
+                {
+                    return null!;
+                }
+
+                tls._serverAskedForCertificate = true;
+                return tls.Certificate!;
+            },
         };
         return GrpcChannel.ForAddress(target, new GrpcChannelOptions
         {
@@ -48,4 +71,17 @@ internal sealed record ClientTls(TrustedAuthorities? Authorities, X509Certificat
             DisposeHttpClient = true,
         });
     }
+
+    /// <summary>
+    /// Why the server refused the connection, when it asked for a client certificate and then closed the
+    /// connection before the call started; null otherwise.
+    /// </summary>
+    public string? DescribeRefusal(RpcException exception) =>
+        _serverAskedForCertificate
+        && exception.StatusCode is StatusCode.Unavailable or StatusCode.Internal
+        && exception.Status.Detail.StartsWith("Error starting gRPC call", StringComparison.Ordinal)
+            ? Certificate is null
+                ? "it requires a client certificate (mutual TLS): give one with --client-cert and --client-key."
+                : $"it refused the client certificate in {CertificatePath}: the server trusts another certificate authority, or the certificate is expired or not for client authentication."
+            : null;
 }

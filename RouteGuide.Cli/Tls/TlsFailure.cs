@@ -5,7 +5,8 @@ namespace RouteGuide.Cli.Tls;
 /// <summary>
 /// Recognises a call that failed over TLS, or for the lack of it, and says in one line what is wrong and what to
 /// do: TLS spoken to an h2c server or h2c to a TLS server (both otherwise end in messages about frames and
-/// handshakes), a server certificate the client does not trust, or a server that refuses the client's certificate.
+/// handshakes), or a server certificate the client does not trust. <see cref="ClientTls.DescribeRefusal"/> explains
+/// a server that refuses the client's certificate.
 /// </summary>
 /// <remarks>
 /// Grpc.Net.Client puts the messages of the exceptions that failed the connection into the status detail; these
@@ -41,9 +42,9 @@ internal static class TlsFailure
             return $"its certificate is not for {target.Host}; connect with a name the certificate lists.";
         }
 
-        if (https && Has(detail, "did not complete the HTTP/2 handshake"))
+        if (https && Has(detail, "The remote certificate was rejected by the provided RemoteCertificateValidationCallback"))
         {
-            return "it ended the connection after the TLS handshake, as a server that requires client certificates does when it gets none or does not trust the one presented (--client-cert, --client-key).";
+            return $"its certificate is not trusted: it was not issued by a certificate authority in the --ca file, or not for {target.Host}.";
         }
 
         return null;
