@@ -25,7 +25,11 @@ internal static class TlsFailure
             return $"it does not speak TLS on that port; if it serves HTTP/2 cleartext (h2c), use --target {other}.";
         }
 
-        if (!https && Has(detail, "did not complete the HTTP/2 handshake") && Has(detail, "(ResponseEnded)"))
+        // A TLS server closes a connection that starts with the h2c preface: the client sees the end of the
+        // response, or a broken pipe or reset if it was still writing.
+        if (!https && detail.StartsWith("Error starting gRPC call", StringComparison.Ordinal)
+            && ((Has(detail, "did not complete the HTTP/2 handshake") && Has(detail, "(ResponseEnded)"))
+                || Has(detail, "Broken pipe") || Has(detail, "Connection reset by peer")))
         {
             return $"it closed the connection without answering in HTTP/2 cleartext (h2c); if it serves TLS, use --target {other}.";
         }

@@ -41,7 +41,13 @@ internal static class JsonProblem
         var field = FieldOf(path);
         var message = WithoutPosition(exception.Message);
 
-        if (exception.InnerException is not null)
+        if (exception.InnerException is InvalidOperationException { Message: var transcoding } && transcoding.Contains("UTF-8", StringComparison.Ordinal))
+        {
+            return new(entry, field.Length == 0 ? "invalid JSON: the text is not valid UTF-8" : $"invalid JSON: {field} is not valid UTF-8 text");
+        }
+
+        var converting = message.StartsWith("The JSON value could not be converted to ", StringComparison.Ordinal);
+        if (exception.InnerException is not null && !converting)
         {
             // The reader's own errors are about JSON syntax, in JSON's terms, apart from these two.
             if (message.StartsWith("The input does not contain any JSON tokens", StringComparison.Ordinal))
@@ -67,7 +73,7 @@ internal static class JsonProblem
             return new(entry, names.Length == 1 ? $"{names[0]} is missing" : $"{string.Join(" and ", names)} are missing");
         }
 
-        if (message.StartsWith("The JSON value could not be converted to ", StringComparison.Ordinal))
+        if (converting)
         {
             var found = json is null ? null : FoundAt(json, entry, field);
             var expected = path == "$" ? $"expected {shape.Array}"
@@ -121,7 +127,7 @@ internal static class JsonProblem
 
             return Describe(ref reader);
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             return null;
         }
