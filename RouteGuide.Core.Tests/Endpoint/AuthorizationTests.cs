@@ -67,6 +67,19 @@ public class AuthorizationTests
     }
 
     [Test]
+    public async Task An_authenticated_call_that_fails_the_policy_is_PermissionDenied()
+    {
+        await using var app = await StartAsync(policy: "recorder");
+        using var channel = CreateChannel(app);
+        var headers = new Metadata { { "Authorization", "Bearer " + Token } };
+
+        var call = async () => await channel.CreateRouteGuideClient().RecordRouteAsync(
+            Routes.Random(4, FeatureCatalog.Default, 10), new CallOptions(headers, DateTime.UtcNow + Patience));
+
+        (await call.Should().ThrowAsync<RpcException>()).Which.StatusCode.Should().Be(StatusCode.PermissionDenied, "the token is valid but carries no recorder role");
+    }
+
+    [Test]
     public async Task The_health_service_stays_open_to_probes()
     {
         await using var app = await StartAsync();
@@ -77,7 +90,8 @@ public class AuthorizationTests
         response.Status.Should().Be(HealthCheckResponse.Types.ServingStatus.Serving, "RequireAuthorization applies to the RouteGuide methods only");
     }
 
-    private static async Task<WebApplication> StartAsync()
+    /// <summary>Starts a host whose RouteGuide methods require an authenticated user, and when <paramref name="policy"/> is given, that role.</summary>
+    private static async Task<WebApplication> StartAsync(string? policy = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -89,7 +103,16 @@ public class AuthorizationTests
         var app = builder.Build();
         app.UseAuthentication();
         app.UseAuthorization();
-        app.MapRouteGuide().RequireAuthorization();
+        var routeGuide = app.MapRouteGuide();
+        if (policy is null)
+        {
+            routeGuide.RequireAuthorization();
+        }
+        else
+        {
+            routeGuide.RequireAuthorization(rules => rules.RequireRole(policy));
+        }
+
         await app.StartAsync();
         return app;
     }
