@@ -4,8 +4,9 @@ namespace RouteGuide.Core.AspNetCore;
 /// <remarks>
 /// <para>
 /// Set them with <see cref="RouteGuideServerServiceCollectionExtensions.AddRouteGuideServer(Microsoft.Extensions.DependencyInjection.IServiceCollection, Action{RouteGuideServerOptions})"/>.
-/// The limits are applied to Kestrel's <c>KestrelServerOptions.Limits</c> and replace what Kestrel would
-/// otherwise use; other servers (such as the in-memory TestServer) ignore them. The service switches are read
+/// The limits are applied to Kestrel's <c>KestrelServerOptions.Limits</c> in registration order: they replace
+/// <c>Kestrel:Limits</c> from configuration and <c>ConfigureKestrel</c> calls made before
+/// <c>AddRouteGuideServer</c>. Other servers (such as the in-memory TestServer) ignore them. The service switches are read
 /// by <see cref="RouteGuideEndpointRouteBuilderExtensions.MapRouteGuide"/>.
 /// </para>
 /// <para>
@@ -31,9 +32,9 @@ public sealed class RouteGuideServerOptions
     /// <summary>The most connections the server holds open at once; <see langword="null"/> for no limit. Default: 1,000.</summary>
     /// <remarks>
     /// A connection beyond the limit is closed as soon as it is accepted, before any request on it is read.
-    /// Each idle HTTP/2 connection costs the server about 30 kB, so the default bounds idle connections to
-    /// about 30 MB; one connection carries many calls (see <see cref="MaxStreamsPerConnection"/>), so a server
-    /// behind a few proxies or balancers needs far fewer.
+    /// Each idle HTTP/2 connection costs the server about 33 kB (docs/operations.md), so the default bounds idle
+    /// connections to about 33 MB; one connection carries many calls (see <see cref="MaxStreamsPerConnection"/>),
+    /// so a server behind a few proxies or balancers needs far fewer.
     /// </remarks>
     public int? MaxConcurrentConnections { get; set; } = DefaultMaxConcurrentConnections;
 

@@ -57,6 +57,7 @@ public static class RouteGuideServerServiceCollectionExtensions
             services.AddGrpcHealthChecks(health => health.Services.Map(
                     Protocol.RouteGuide.Descriptor.FullName, check => check.Tags.Contains(ShutdownHealthCheck.Name)))
                 .AddCheck<ShutdownHealthCheck>(ShutdownHealthCheck.Name, tags: [ShutdownHealthCheck.Name]);
+            ShutdownAwareHealthCheckService.Wrap(services);
         }
 
         services.AddGrpcReflection();

@@ -1,16 +1,17 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Hosting;
 
 namespace RouteGuide.Core.AspNetCore.Internal;
 
-/// <summary>Healthy while the application runs; unhealthy from the moment it begins to shut down.</summary>
-internal sealed class ShutdownHealthCheck(IHostApplicationLifetime lifetime) : IHealthCheck
+/// <summary>
+/// The RouteGuide service's own health check, which the health service maps <c>routeguide.RouteGuide</c> to:
+/// healthy while the application runs. Once it begins to shut down, <see cref="ShutdownAwareHealthCheckService"/>
+/// reports it, and every other check, unhealthy without running it.
+/// </summary>
+internal sealed class ShutdownHealthCheck : IHealthCheck
 {
-    /// <summary>The name and tag of the check; the health service maps <c>routeguide.RouteGuide</c> to it.</summary>
+    /// <summary>The name and tag of the check.</summary>
     public const string Name = "routeguide";
 
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(lifetime.ApplicationStopping.IsCancellationRequested
-            ? HealthCheckResult.Unhealthy("The server is shutting down.")
-            : HealthCheckResult.Healthy());
+        Task.FromResult(HealthCheckResult.Healthy());
 }

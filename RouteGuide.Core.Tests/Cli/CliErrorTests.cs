@@ -67,6 +67,10 @@ public class CliErrorTests
     [TestCase("--port", "70000", "from 0 to 65535", "serve")]
     [TestCase("--port", "-1", "from 0 to 65535", "serve")]
     [TestCase("--random", "0", "at least 1", "record", "--target", "http://127.0.0.1:1")]
+    [TestCase("--max-connections", "0", "at least 1", "serve")]
+    [TestCase("--max-streams-per-connection", "0", "at least 1", "serve")]
+    [TestCase("--keepalive-delay", "-1", "at least 0", "serve")]
+    [TestCase("--keepalive-timeout", "0", "at least 1", "serve")]
     public async Task A_whole_number_out_of_range_is_a_usage_error_naming_the_range(string option, string value, string range, params string[] command)
     {
         var result = await CliRunner.RunAsync([.. command, option, value]);
