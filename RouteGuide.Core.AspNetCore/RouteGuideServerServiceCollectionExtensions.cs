@@ -1,7 +1,11 @@
 using Grpc.AspNetCore.Server;
+using Grpc.Core;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RouteGuide.Core.AspNetCore.Internal;
 using RouteGuide.Core.Rpc;
@@ -13,10 +17,19 @@ public static class RouteGuideServerServiceCollectionExtensions
 {
     /// <summary>Registers ASP.NET Core gRPC and the RouteGuide service with everything it needs.</summary>
     /// <remarks>
+    /// <para>
     /// Calls <c>AddGrpc()</c> and <see cref="RouteGuideServiceCollectionExtensions.AddRouteGuide"/>, so the
     /// same defaults apply: register your own <c>IFeatureLookup</c>, <c>TimeProvider</c> or options first
     /// to replace them. Map the service with <see cref="RouteGuideEndpointRouteBuilderExtensions.MapRouteGuide"/>.
     /// The connection limits and services of <see cref="RouteGuideServerOptions"/> apply with their defaults.
+    /// </para>
+    /// <para>
+    /// The service's calls run under <see cref="RouteGuideCallPolicy"/>, linked to the application's
+    /// shutdown (<see cref="IHostApplicationLifetime.ApplicationStopping"/>): calls still streaming when it
+    /// begins end with <c>Unavailable</c>. Received <c>gzip</c> messages are verified before the service
+    /// reads them (corrupt or truncated: <c>Internal</c>; over the receive limit once decompressed:
+    /// <c>ResourceExhausted</c>); the RouteGuide service accepts no other message encoding but identity.
+    /// </para>
     /// </remarks>
     /// <param name="services">The application's services.</param>
     /// <returns>The gRPC server builder, to configure ASP.NET Core gRPC further.</returns>
@@ -24,7 +37,16 @@ public static class RouteGuideServerServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         var grpc = services.AddGrpc();
+        services.TryAddSingleton(provider => new RouteGuideCallPolicy(
+            provider.GetService<ILogger<RouteGuideCallPolicy>>(),
+            RequestComplete,
+            provider.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping));
         services.AddRouteGuide();
+        grpc.AddServiceOptions<RouteGuideService>(options =>
+        {
+            options.Interceptors.Add<RouteGuideCallPolicy>();
+            options.CompressionProviders = [new VerifiedGzipCompressionProvider(() => options.MaxReceiveMessageSize)];
+        });
         AddEndpointServices(services);
         return grpc;
     }
@@ -62,4 +84,8 @@ public static class RouteGuideServerServiceCollectionExtensions
 
         services.AddGrpcReflection();
     }
+
+    /// <summary>Whether the whole request has arrived: the client half-closed (HTTP/2 END_STREAM), so request trailers are available.</summary>
+    private static bool RequestComplete(ServerCallContext context) =>
+        context.GetHttpContext().Features.Get<IHttpRequestTrailersFeature>()?.Available ?? false;
 }

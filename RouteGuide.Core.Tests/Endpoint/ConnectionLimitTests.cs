@@ -5,6 +5,7 @@ using RouteGuide.Core.AspNetCore;
 using RouteGuide.Core.AspNetCore.Internal;
 using RouteGuide.Core.Protocol;
 using RouteGuide.Core.Rpc;
+using RouteGuide.Core.Rpc.Internal;
 using RouteGuide.Core.Statistics;
 using RouteGuide.Core.Tests.Harness;
 using RouteGuide.Core.Tests.Rpc;
@@ -193,11 +194,7 @@ public class ConnectionLimitTests
     }
 
     /// <summary>The summary of <paramref name="route"/> from the test host, whose clock does not move.</summary>
-    private static RouteSummary Expected(Point[] route)
-    {
-        var statistics = Routes.RecordLocally(route, FeatureCatalog.Default);
-        return new RouteSummary { PointCount = statistics.SummaryPointCount, FeatureCount = statistics.SummaryFeatureCount, Distance = statistics.SummaryDistanceMetres };
-    }
+    private static RouteSummary Expected(Point[] route) => Routes.RecordLocally(route, FeatureCatalog.Default).ToSummary();
 
     private static Task<RouteGuideTestHost> StartAsync(Action<RouteGuideServerOptions> limits) =>
         RouteGuideTestHost.StartAsync(HostFlavour.Loopback, configureServices: services => services.Configure(limits));
