@@ -2,7 +2,6 @@ using Grpc.Core;
 using Grpc.Health.V1;
 using Microsoft.Extensions.DependencyInjection;
 using RouteGuide.Core.AspNetCore;
-using RouteGuide.Core.Tests.Harness;
 using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
 
 namespace RouteGuide.Core.Tests.Endpoint;

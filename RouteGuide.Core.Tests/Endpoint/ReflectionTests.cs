@@ -3,7 +3,6 @@ using Google.Protobuf.Reflection;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using RouteGuide.Core.AspNetCore;
-using RouteGuide.Core.Tests.Harness;
 using V1 = Grpc.Reflection.V1;
 using V1Alpha = Grpc.Reflection.V1Alpha;
 

@@ -1,5 +1,7 @@
 // A RouteGuide client in Node.js. Prints one JSON value on stdout.
 //   node client.js record  TARGET POINTS.json     stream the points, print the RouteSummary
+//   node client.js cancel  TARGET POINTS.json     stream the points, print {"sent":N}, then cancel the
+//                                                 call when stdin closes and print its status
 //   node client.js feature TARGET LAT LON         print the Feature at a point
 //   node client.js list    TARGET LAT LON LAT LON print the Features in a rectangle
 //   node client.js chat    TARGET NOTES.json      send the notes, print every note received
@@ -34,6 +36,17 @@ switch (mode) {
       call.write(p);
     }
     call.end();
+    break;
+  }
+  case 'cancel': {
+    const points = JSON.parse(fs.readFileSync(rest[0], 'utf8'));
+    const call = client.recordRoute({ deadline: deadline() }, (error) => done(error || new Error('the cancelled call returned a summary')));
+    for (const p of points) {
+      call.write(p);
+    }
+    process.stdout.write(JSON.stringify({ sent: points.length }) + '\n');
+    process.stdin.on('end', () => call.cancel());
+    process.stdin.resume();
     break;
   }
   case 'feature':
