@@ -4,6 +4,7 @@ using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using RouteGuide.Core.Notes;
 using RouteGuide.Core.Protocol;
 using RouteGuide.Core.Rpc.Internal;
 
@@ -28,7 +29,9 @@ namespace RouteGuide.Core.Rpc;
 /// Information; a call its client cancelled, reset or let pass its deadline is logged at Debug (the
 /// host has already answered it, or nobody is listening); once the server starts shutting down, a
 /// call still reading its request stream ends with <see cref="StatusCode.Unavailable"/>, logged at
-/// Information, while calls that already half-closed finish; anything else (a failure of the host's
+/// Information, while calls that already half-closed finish; a <see cref="RouteNoteStoreUnavailableException"/>
+/// (RouteChat's note store cannot be reached) is <see cref="StatusCode.Unavailable"/>, which clients may retry,
+/// logged as a warning with the store's exception; anything else (a failure of the host's
 /// own recorder or feature store included) is logged as an error and is <see cref="StatusCode.Internal"/>
 /// with no details. Deadlines, cancellation and status trailers stay the host's.
 /// </para>
@@ -39,7 +42,7 @@ namespace RouteGuide.Core.Rpc;
 /// <see cref="RouteGuideServiceOptions.MaxRouteDuration"/> or sending more than
 /// <see cref="RouteGuideServiceOptions.MaxRoutePoints"/> points ends with <see cref="StatusCode.ResourceExhausted"/>;
 /// each is logged at Information. And it records the <see cref="MeterName"/> meter's instruments, once
-/// per call (see docs/metrics-and-limits.md).
+/// per call (see docs/operations.md).
 /// </para>
 /// </remarks>
 public sealed class RouteGuideCallPolicy : Interceptor
@@ -52,6 +55,7 @@ public sealed class RouteGuideCallPolicy : Interceptor
     private readonly ILogger _logger;
     private readonly CancellationToken _serverStopping;
     private readonly Func<ServerCallContext, bool>? _requestComplete;
+    private readonly Func<ServerCallContext, bool>? _requestAborted;
     private readonly TimeProvider _time;
     private readonly CallLimits _routeLimits;
     private readonly CallLimits _chatLimits;
@@ -83,7 +87,7 @@ public sealed class RouteGuideCallPolicy : Interceptor
         IMeterFactory? meterFactory = null,
         TimeProvider? timeProvider = null,
         CancellationToken serverStopping = default)
-        : this(logger, requestComplete: null, options, meterFactory, timeProvider, serverStopping)
+        : this(logger, requestComplete: null, requestAborted: null, options, meterFactory, timeProvider, serverStopping)
     {
     }
 
@@ -94,6 +98,11 @@ public sealed class RouteGuideCallPolicy : Interceptor
     /// end and answered after shutdown begins; any other call ends with <see cref="StatusCode.Unavailable"/>.
     /// Without it, a call is read on while its next message is already buffered.
     /// </param>
+    /// <param name="requestAborted">
+    /// Whether the host has already seen the call end (the client reset it, its connection went away,
+    /// or the host's deadline fired), read at once: the host may signal the call's cancellation token
+    /// only later, while the broken request stream has already failed the read.
+    /// </param>
     /// <param name="options">The call limits.</param>
     /// <param name="meterFactory">Creates the meter.</param>
     /// <param name="timeProvider">The clock of the time limits.</param>
@@ -101,6 +110,7 @@ public sealed class RouteGuideCallPolicy : Interceptor
     internal RouteGuideCallPolicy(
         ILogger<RouteGuideCallPolicy>? logger,
         Func<ServerCallContext, bool>? requestComplete,
+        Func<ServerCallContext, bool>? requestAborted = null,
         RouteGuideServiceOptions? options = null,
         IMeterFactory? meterFactory = null,
         TimeProvider? timeProvider = null,
@@ -112,6 +122,7 @@ public sealed class RouteGuideCallPolicy : Interceptor
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _serverStopping = serverStopping;
         _requestComplete = requestComplete;
+        _requestAborted = requestAborted;
         _time = timeProvider ?? TimeProvider.System;
         _routeLimits = CallLimits.ForRoutes(options);
         _chatLimits = CallLimits.ForChats(options);
@@ -199,11 +210,14 @@ public sealed class RouteGuideCallPolicy : Interceptor
             return status;
         }
 
-        if (call.Context.CancellationToken.IsCancellationRequested || ReferenceEquals(e, call.WriteFailure))
+        if (call.Context.CancellationToken.IsCancellationRequested || _requestAborted?.Invoke(call.Context) == true || ReferenceEquals(e, call.WriteFailure))
         {
             // The client cancelled or reset the call, the connection went away, or the host's deadline
             // fired (the host has then written DeadlineExceeded already): no status this raises reaches
-            // the client, so it only names the ending.
+            // the client, so it only names the ending. Kestrel fails the request stream's read at once
+            // when the client resets the stream ("The client reset the request stream.", an IOException)
+            // but cancels the call's token later on the thread pool: asked directly, the host already
+            // knows, so such a call is never taken for one whose message could not be read.
             var code = DateTime.UtcNow >= call.Context.Deadline ? StatusCode.DeadlineExceeded : StatusCode.Cancelled;
             Log.CallEndedByClient(_logger, method, code);
             return new RpcException(new Status(code, code == StatusCode.DeadlineExceeded ? $"{method} passed its deadline." : $"{method} was cancelled."));
@@ -218,6 +232,14 @@ public sealed class RouteGuideCallPolicy : Interceptor
         {
             Log.CallEndedByShutdown(_logger, method);
             return new RpcException(new Status(StatusCode.Unavailable, "The server is shutting down; retry the call."));
+        }
+
+        if (e is RouteNoteStoreUnavailableException)
+        {
+            // Not the client's fault and not a bug here: a shared store is down, and a retry may succeed.
+            // The store's exception (its address, its client's error) goes to the log only.
+            Log.NoteStoreUnavailable(_logger, e, method);
+            return new RpcException(new Status(StatusCode.Unavailable, $"{method} failed: the note store is unreachable; try again later."));
         }
 
         if (fromRequestStream && e is InvalidProtocolBufferException)

@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using RouteGuide.Core.Notes;
 using RouteGuide.Core.Statistics;
 
 namespace RouteGuide.Core.Rpc;
@@ -14,7 +15,8 @@ public static class RouteGuideServiceCollectionExtensions
     /// through the container's <see cref="IMeterFactory"/> when there is one) as singletons with, unless already registered:
     /// <see cref="TimeProvider.System"/>, <see cref="FeatureCatalog.Default"/> as the <see cref="IFeatureLookup"/>,
     /// <see cref="RouteRecorderOptions.Default"/>, a <see cref="RouteRecorderFactory"/> over those, and
-    /// <see cref="RouteGuideServiceOptions.Default"/>. Register your own of any of these first to replace it.
+    /// <see cref="RouteGuideServiceOptions.Default"/>, and an <see cref="IRouteNoteStore"/> in this process's memory with
+    /// those options' caps. Register your own of any of these first to replace it.
     /// ASP.NET Core hosts call <c>AddRouteGuideServer()</c> (RouteGuide.Core.AspNetCore), which calls this and
     /// applies the policy; other gRPC hosts add the policy as a server interceptor.
     /// </summary>
@@ -31,6 +33,7 @@ public static class RouteGuideServiceCollectionExtensions
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<RouteRecorderOptions>()));
         services.TryAddSingleton(RouteGuideServiceOptions.Default);
+        services.TryAddSingleton<IRouteNoteStore>(provider => new InMemoryRouteNoteStore(provider.GetRequiredService<RouteGuideServiceOptions>()));
         services.TryAddSingleton(provider => new RouteGuideCallPolicy(
             provider.GetRequiredService<RouteGuideServiceOptions>(),
             provider.GetService<ILogger<RouteGuideCallPolicy>>(),
@@ -40,7 +43,8 @@ public static class RouteGuideServiceCollectionExtensions
             provider.GetRequiredService<IFeatureLookup>(),
             provider.GetRequiredService<IRouteRecorderFactory>(),
             provider.GetRequiredService<RouteGuideServiceOptions>(),
-            provider.GetService<ILogger<RouteGuideService>>()));
+            provider.GetService<ILogger<RouteGuideService>>(),
+            provider.GetRequiredService<IRouteNoteStore>()));
         return services;
     }
 }

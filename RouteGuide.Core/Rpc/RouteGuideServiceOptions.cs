@@ -3,7 +3,7 @@ namespace RouteGuide.Core.Rpc;
 /// <summary>Limits of <see cref="RouteGuideService"/> and its calls. The defaults suit a public server.</summary>
 /// <remarks>
 /// The call limits (<see cref="IdleTimeout"/>, <see cref="MaxRouteDuration"/>, <see cref="MaxRoutePoints"/>)
-/// are enforced by <see cref="RouteGuideCallPolicy"/>, which reads these options; see docs/metrics-and-limits.md.
+/// are enforced by <see cref="RouteGuideCallPolicy"/>, which reads these options; see docs/operations.md.
 /// </remarks>
 public sealed record RouteGuideServiceOptions
 {
