@@ -33,10 +33,11 @@ public readonly record struct RouteStatistics
     /// <summary>The number of points received.</summary>
     public long PointCount { get; }
 
-    /// <summary>
-    /// The number of points that landed exactly on a catalog feature. A feature visited twice counts
-    /// twice. Whether unnamed features count depends on <see cref="RouteRecorderOptions.FeatureCounting"/>.
-    /// </summary>
+    /// <summary>The number of points that landed exactly on a catalog feature.</summary>
+    /// <remarks>
+    /// A feature visited twice counts twice. Whether unnamed features count depends on <see
+    /// cref="RouteRecorderOptions.FeatureCounting"/>.
+    /// </remarks>
     public long FeatureCount { get; }
 
     /// <summary>The sum of the haversine distances between consecutive points, in metres, in double precision.</summary>
