@@ -1,10 +1,10 @@
 namespace RouteGuide.Core.Statistics;
 
-/// <summary>
-/// The statistics of a route: what a RouteGuide server reports in its <c>RouteSummary</c>, kept
-/// exactly, at full precision. (The wire's <c>RouteSummary</c> holds 32-bit values: the gRPC adapter
-/// saturates them at <see cref="int.MaxValue"/> instead of wrapping to negative numbers.)
-/// </summary>
+/// <summary>The statistics of a route, at full precision: what a RouteGuide server reports in its <c>RouteSummary</c>.</summary>
+/// <remarks>
+/// The wire's <c>RouteSummary</c> holds 32-bit values: the gRPC adapter saturates them at
+/// <see cref="int.MaxValue"/> instead of wrapping to negative numbers.
+/// </remarks>
 public readonly record struct RouteStatistics
 {
     /// <summary>Creates statistics from their parts.</summary>
