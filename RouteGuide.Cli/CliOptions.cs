@@ -8,25 +8,34 @@ namespace RouteGuide.Cli;
 /// <summary>Options that several commands share, with their validation.</summary>
 internal static class CliOptions
 {
-    /// <summary><c>--target URL</c>: a RouteGuide server, http:// (HTTP/2 cleartext) or https://.</summary>
-    public static Option<string> Target(bool required)
+    /// <summary>
+    /// <c>--target URL</c>: the RouteGuide server, or several instances of it (repeat the option, or separate
+    /// URLs with commas), or a <c>dns:///host:port</c> name; calls are spread over instances round-robin.
+    /// </summary>
+    public static Option<string[]> Target(bool required)
     {
-        var option = new Option<string>("--target")
+        var option = new Option<string[]>("--target")
         {
-            Description = "The RouteGuide server, e.g. http://127.0.0.1:50051 (HTTP/2 cleartext) or https://host:443.",
+            Description = "The RouteGuide server, e.g. http://127.0.0.1:50051 (HTTP/2 cleartext) or https://host:443. Repeat it, or separate URLs with commas, "
+                + "to spread calls round-robin over several instances; or give dns:///host:port to spread them over every address of that name.",
             HelpName = "URL",
             Required = required,
+            Arity = ArgumentArity.OneOrMore,
+            AllowMultipleArgumentsPerToken = false,
         };
         option.Validators.Add(result =>
         {
-            var value = result.GetValueOrDefault<string>();
-            if (value is not null && ParseTarget(value) is null)
+            if (result.GetValueOrDefault<string[]>() is { } values && ServerTargets.Parse(values, out var problem) is null)
             {
-                result.AddError($"--target must be an http:// or https:// URL such as http://127.0.0.1:50051, not '{value}'.");
+                result.AddError(problem);
             }
         });
         return option;
     }
+
+    /// <summary>The servers given to <c>--target</c>, already validated; <see langword="null"/> when the option is absent.</summary>
+    public static ServerTargets? GetTargets(this ParseResult parseResult, Option<string[]> option) =>
+        parseResult.GetValue(option) is { Length: > 0 } values ? ServerTargets.Parse(values, out _) : null;
 
     /// <summary>The URL given to <c>--target</c>, or <see langword="null"/> when it is not an absolute http(s) URL.</summary>
     public static Uri? ParseTarget(string value) =>

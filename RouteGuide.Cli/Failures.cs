@@ -12,9 +12,23 @@ internal static class Failures
     /// <param name="exception">What went wrong.</param>
     /// <param name="target">The server the command talked to, when it got that far.</param>
     /// <returns>The exit code: see <see cref="ExitCodes"/>.</returns>
-    public static int Report(TextWriter error, string command, Exception exception, Uri? target = null)
+    public static int Report(TextWriter error, string command, Exception exception, Uri? target = null) =>
+        Report(error, command, exception, target is null ? null : ServerTargets.Single(target));
+
+    /// <summary>Writes one line describing <paramref name="exception"/> and returns the exit code for it.</summary>
+    /// <param name="error">Where the line goes (stderr).</param>
+    /// <param name="command">The command's name, e.g. <c>record</c>, to prefix the line; empty for the root command.</param>
+    /// <param name="exception">What went wrong.</param>
+    /// <param name="targets">The servers the command talked to, when it got that far.</param>
+    /// <returns>The exit code: see <see cref="ExitCodes"/>.</returns>
+    public static int Report(TextWriter error, string command, Exception exception, ServerTargets? targets)
     {
-        var server = target is null ? "the RouteGuide server" : $"the RouteGuide server at {target.Display()}";
+        var server = targets switch
+        {
+            null => "the RouteGuide server",
+            { IsBalanced: true } => $"the RouteGuide servers at {targets.Display()}",
+            _ => $"the RouteGuide server at {targets.Display()}",
+        };
         var (exitCode, message) = exception switch
         {
             CommandException e => (e.ExitCode, e.Message),

@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using RouteGuide.Core.AspNetCore;
+using RouteGuide.Core.Redis;
 using RouteGuide.Core.Statistics;
 
 namespace RouteGuide.Cli;
@@ -42,11 +43,12 @@ internal sealed class InProcessServer : IAsyncDisposable
     /// <param name="port">The port on 127.0.0.1; 0 for any free port. Ignored when <paramref name="urls"/> is given.</param>
     /// <param name="urls">ASP.NET Core URLs to listen on instead (separated by ';'), e.g. <c>http://127.0.0.1:6000</c>.</param>
     /// <param name="logCalls">Log each call, in one line, on the console; otherwise log nothing.</param>
+    /// <param name="redis">Keep RouteChat's notes in the Redis at this <c>host:port</c>, shared with other servers using it; in this process's memory when null.</param>
     /// <param name="cancellationToken">Abandons the start.</param>
     /// <returns>The running server; dispose it to stop it.</returns>
     /// <exception cref="CommandException">The server cannot listen where asked (exit code 1).</exception>
     public static async Task<InProcessServer> StartAsync(
-        IFeatureLookup catalog, int port = 0, string? urls = null, bool logCalls = false, CancellationToken cancellationToken = default)
+        IFeatureLookup catalog, int port = 0, string? urls = null, bool logCalls = false, string? redis = null, CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
@@ -77,6 +79,10 @@ internal sealed class InProcessServer : IAsyncDisposable
         });
         builder.Services.AddSingleton(catalog);
         builder.Services.AddRouteGuideServer();
+        if (redis is not null)
+        {
+            builder.Services.AddRouteGuideRedisNotes(redis);
+        }
 
         if (urls is null)
         {

@@ -100,7 +100,7 @@ public sealed class RouteGuideTestHost : IAsyncDisposable
     public IReadOnlyList<ObservedCall> Calls => _calls.Snapshot();
 
     /// <summary>Gets the service instance that serves every call.</summary>
-    /// <remarks>Its <see cref="RouteGuideService.StoredNoteCount"/> tells how many RouteChat notes it holds.</remarks>
+    /// <remarks>RouteChat's notes are not held here but in the registered <see cref="RouteGuide.Core.Notes.IRouteNoteStore"/> (see <see cref="Services"/>).</remarks>
     public RouteGuideService Service { get; }
 
     /// <summary>Gets the call policy every call of the service runs under.</summary>

@@ -9,12 +9,12 @@ using RouteGuideClient = RouteGuide.Core.Protocol.RouteGuide.RouteGuideClient;
 namespace RouteGuide.Cli.Commands;
 
 /// <summary>What <c>bench</c> does.</summary>
-/// <param name="Target">The server; null with <paramref name="InProcess"/>.</param>
+/// <param name="Target">The server, or several instances of it; null with <paramref name="InProcess"/>.</param>
 /// <param name="InProcess">Start a server in this process (127.0.0.1, free port, real HTTP/2) and use it.</param>
 /// <param name="Points">Points per call.</param>
-/// <param name="Calls">Concurrent calls, all on one channel.</param>
+/// <param name="Calls">Concurrent calls, all on one channel (spread round-robin over several instances).</param>
 /// <param name="Warmup">Points streamed in one uncounted call before measuring.</param>
-internal sealed record BenchSettings(Uri? Target, bool InProcess, int Points = BenchCommand.DefaultPoints, int Calls = 1, int Warmup = 0);
+internal sealed record BenchSettings(ServerTargets? Target, bool InProcess, int Points = BenchCommand.DefaultPoints, int Calls = 1, int Warmup = 0);
 
 /// <summary><c>bench</c>: RecordRoute throughput, checking that the server counted every point.</summary>
 internal static class BenchCommand
@@ -55,7 +55,7 @@ internal static class BenchCommand
             var output = parseResult.InvocationConfiguration.Output;
             return RunAsync(
                 new BenchSettings(
-                    parseResult.GetValue(target) is { } url ? CliOptions.ParseTarget(url) : null,
+                    parseResult.GetTargets(target),
                     parseResult.GetValue(inProcess),
                     parseResult.GetValue(points),
                     parseResult.GetValue(calls),
@@ -84,7 +84,7 @@ internal static class BenchCommand
             if (settings.InProcess)
             {
                 server = await InProcessServer.StartAsync(FeatureCatalog.Default, cancellationToken: cancellationToken);
-                target = server.Address;
+                target = ServerTargets.Single(server.Address);
             }
 
             if (target is null)
@@ -107,7 +107,7 @@ internal static class BenchCommand
         }
     }
 
-    private static async Task<int> RunCallsAsync(BenchSettings settings, Uri target, bool inProcess, TextWriter output, bool interactive, CancellationToken cancellationToken)
+    private static async Task<int> RunCallsAsync(BenchSettings settings, ServerTargets target, bool inProcess, TextWriter output, bool interactive, CancellationToken cancellationToken)
     {
         var culture = CultureInfo.InvariantCulture;
         var route = new BenchRoute(FeatureCatalog.Default);
@@ -115,10 +115,11 @@ internal static class BenchCommand
         long total = (long)settings.Points * settings.Calls;
         var where = inProcess ? $"{target.Display()} (server in this process)" : target.Display();
         var calling = settings.Calls == 1 ? "in 1 call" : string.Create(culture, $"in each of {settings.Calls:N0} concurrent calls on one channel");
-        output.WriteLine(string.Create(culture, $"Streaming {Quantity.Of(settings.Points, "point")} {calling} to {where}."));
+        var spread = target.IsBalanced ? ", spread round-robin over the instances" : string.Empty;
+        output.WriteLine(string.Create(culture, $"Streaming {Quantity.Of(settings.Points, "point")} {calling} to {where}{spread}."));
         output.Flush();
 
-        using var channel = RouteGuideChannel.ForAddress(target);
+        using var channel = target.CreateChannel();
         var client = channel.CreateRouteGuideClient();
         using var failFast = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var stopProgress = new CancellationTokenSource();
@@ -128,7 +129,7 @@ internal static class BenchCommand
             if (warmed.PointCount != settings.Warmup)
             {
                 throw new CommandException(ExitCodes.Failure, string.Create(
-                    culture, $"the server at {target.Display()} did not count every point of the warm-up call: {warmed.PointCount:N0} of {settings.Warmup:N0} sent."));
+                    culture, $"{Servers(target)} did not count every point of the warm-up call: {warmed.PointCount:N0} of {settings.Warmup:N0} sent."));
             }
 
             output.WriteLine(string.Create(culture, $"Warmed up with {Quantity.Of(settings.Warmup, "point")} in one call (not counted below)."));
@@ -184,8 +185,10 @@ internal static class BenchCommand
         var details = string.Join(", ", miscounted.Select(c => string.Create(culture, $"call {c.Index + 1} counted {c.Counted:N0}")));
         output.WriteLine(string.Create(culture, $"  check      FAILED: {details} of {settings.Points:N0} sent"));
         throw new CommandException(ExitCodes.Failure, string.Create(
-            culture, $"the server at {target.Display()} did not count every point: {details} of {settings.Points:N0} sent."));
+            culture, $"{Servers(target)} did not count every point: {details} of {settings.Points:N0} sent."));
     }
+
+    private static string Servers(ServerTargets target) => target.IsBalanced ? $"the servers at {target.Display()}" : $"the server at {target.Display()}";
 
     private static async Task<RouteSummary> CallAsync(RouteGuideClient client, IEnumerable<Point> points, CancellationTokenSource failFast)
     {

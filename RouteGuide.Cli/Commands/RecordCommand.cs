@@ -8,12 +8,12 @@ using RouteGuide.Core.Statistics;
 namespace RouteGuide.Cli.Commands;
 
 /// <summary>What <c>record</c> does.</summary>
-/// <param name="Target">The server.</param>
+/// <param name="Target">The server, or several instances of it.</param>
 /// <param name="PointsPath">A JSON points file to send; or null to send a random route.</param>
 /// <param name="RandomPoints">The length of the random route (when there is no file).</param>
 /// <param name="Seed">Seed for the random route.</param>
 /// <param name="Json">Print one JSON object instead of text.</param>
-internal sealed record RecordSettings(Uri Target, string? PointsPath = null, int? RandomPoints = null, int? Seed = null, bool Json = false);
+internal sealed record RecordSettings(ServerTargets Target, string? PointsPath = null, int? RandomPoints = null, int? Seed = null, bool Json = false);
 
 /// <summary><c>record</c>: streams a route to a RouteGuide server with RecordRoute and prints the summary.</summary>
 internal static class RecordCommand
@@ -53,7 +53,7 @@ internal static class RecordCommand
         });
         command.SetAction((parseResult, cancellationToken) => RunAsync(
             new RecordSettings(
-                CliOptions.ParseTarget(parseResult.GetRequiredValue(target))!,
+                parseResult.GetTargets(target)!,
                 parseResult.GetValue(points),
                 parseResult.GetValue(random),
                 parseResult.GetValue(seed),
@@ -74,7 +74,7 @@ internal static class RecordCommand
                 ? PointsFile.Load(path)
                 : RandomRoute.Create(RandomRoute.CreateRandom(settings.Seed), FeatureCatalog.Default, settings.RandomPoints);
 
-            using var channel = RouteGuideChannel.ForAddress(settings.Target);
+            using var channel = settings.Target.CreateChannel();
             var summary = await channel.CreateRouteGuideClient().RecordRouteAsync(route, cancellationToken: cancellationToken);
 
             if (settings.Json)

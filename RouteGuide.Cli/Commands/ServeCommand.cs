@@ -9,7 +9,8 @@ namespace RouteGuide.Cli.Commands;
 /// <param name="Port">The port on 127.0.0.1; 0 for any free port.</param>
 /// <param name="CatalogPath">A <c>route_guide_db.json</c> file; the embedded catalog when null.</param>
 /// <param name="Urls">ASP.NET Core URLs to listen on instead of 127.0.0.1:<paramref name="Port"/>.</param>
-internal sealed record ServeSettings(int Port = ServeCommand.DefaultPort, string? CatalogPath = null, string? Urls = null);
+/// <param name="Redis">A Redis <c>host:port</c> where RouteChat's notes are kept, shared by every server using it; in memory when null.</param>
+internal sealed record ServeSettings(int Port = ServeCommand.DefaultPort, string? CatalogPath = null, string? Urls = null, string? Redis = null);
 
 /// <summary><c>serve</c>: hosts the RouteGuide service over HTTP/2 until Ctrl+C, logging each call.</summary>
 internal static class ServeCommand
@@ -49,11 +50,26 @@ internal static class ServeCommand
             }
         });
 
+        var redis = new Option<string>("--redis")
+        {
+            Description = "Keep RouteChat's notes in the Redis at this address, shared by every server given the same one (default: in this process's memory).",
+            HelpName = "HOST:PORT",
+        };
+        redis.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<string>() ?? string.Empty;
+            if (!IsHostAndPort(value))
+            {
+                result.AddError($"--redis must be host:port such as 127.0.0.1:6379, not '{value}'.");
+            }
+        });
+
         var command = new Command("serve", "Host the RouteGuide service over HTTP/2 on 127.0.0.1 until Ctrl+C, logging each call.")
         {
             port,
             catalog,
             urls,
+            redis,
         };
         command.Validators.Add(result =>
         {
@@ -63,11 +79,21 @@ internal static class ServeCommand
             }
         });
         command.SetAction((parseResult, cancellationToken) => RunAsync(
-            new ServeSettings(parseResult.GetValue(port), parseResult.GetValue(catalog), parseResult.GetValue(urls)),
+            new ServeSettings(parseResult.GetValue(port), parseResult.GetValue(catalog), parseResult.GetValue(urls), parseResult.GetValue(redis)),
             parseResult.InvocationConfiguration.Output,
             parseResult.InvocationConfiguration.Error,
             cancellationToken));
         return command;
+    }
+
+    /// <summary>Whether <paramref name="value"/> is <c>host:port</c> with a port from 1 to 65535.</summary>
+    private static bool IsHostAndPort(string value)
+    {
+        var colon = value.LastIndexOf(':');
+        return colon > 0
+            && !value[..colon].Any(char.IsWhiteSpace)
+            && int.TryParse(value[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var number)
+            && number is > 0 and <= IPEndPoint.MaxPort;
     }
 
     /// <summary>Serves until <paramref name="cancellationToken"/> is cancelled (Ctrl+C, SIGTERM).</summary>
@@ -78,7 +104,7 @@ internal static class ServeCommand
         {
             var catalog = settings.CatalogPath is { } path ? FeatureCatalog.Load(path) : FeatureCatalog.Default;
             var source = settings.CatalogPath is { } file ? file : "the embedded catalog";
-            await using var server = await InProcessServer.StartAsync(catalog, settings.Port, settings.Urls, logCalls: true, cancellationToken);
+            await using var server = await InProcessServer.StartAsync(catalog, settings.Port, settings.Urls, logCalls: true, settings.Redis, cancellationToken);
 
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Serving RouteGuide with {Quantity.Of(catalog.Count, "feature")} from {source}."));
             foreach (var address in server.Addresses)
@@ -86,6 +112,9 @@ internal static class ServeCommand
                 output.WriteLine($"Listening on {address.Display()}");
             }
 
+            output.WriteLine(settings.Redis is { } redisAddress
+                ? $"RouteChat notes are kept in Redis at {redisAddress}, shared with every server using it."
+                : "RouteChat notes are kept in this process's memory.");
             output.WriteLine("Press Ctrl+C to stop.");
             output.Flush();
 

@@ -1,33 +1,39 @@
-using RouteGuide.Core.Protocol;
+using RouteGuide.Core.Rpc;
 
-namespace RouteGuide.Core.Rpc.Internal;
+namespace RouteGuide.Core.Notes;
 
 /// <summary>
-/// RouteChat's notes, by location, with a cap per location and a cap in all; past a cap the oldest
-/// note (at that location, or anywhere) is forgotten. Thread-safe.
+/// The default <see cref="IRouteNoteStore"/>: notes in this process's memory, by location, with a cap per
+/// location and a cap in all; past a cap the oldest note (at that location, or anywhere) is forgotten.
+/// Thread-safe; each post is atomic.
 /// </summary>
-internal sealed class RouteNoteBoard
+internal sealed class InMemoryRouteNoteStore : IRouteNoteStore
 {
     private readonly object _gate = new();
     private readonly int _maxPerLocation;
     private readonly int _maxTotal;
-    private readonly Dictionary<long, Queue<RouteNote>> _byLocation = [];
+
+    // Keyed by GeoPoint.ScrambledKey: see there for why.
+    private readonly Dictionary<long, Queue<LocationNote>> _byLocation = [];
 
     // Every stored note in arrival order, for evicting the oldest overall. Entries whose note was
     // already evicted by its location's cap are skipped when they reach the front, and the queue is
     // compacted when such stale entries make up half of it, so it stays within 2 × the cap.
-    private readonly Queue<(long Key, RouteNote Note)> _arrivals = new();
-
-    public RouteNoteBoard(int maxPerLocation, int maxTotal)
-    {
-        _maxPerLocation = maxPerLocation;
-        _maxTotal = maxTotal;
-    }
+    private readonly Queue<(long Key, LocationNote Note)> _arrivals = new();
 
     // Changed only under the lock, where it may pass the cap for a moment while a note is added;
     // published to readers (Count) only once back within it.
     private int _count;
     private int _publishedCount;
+
+    /// <summary>Creates an empty store with the caps of <paramref name="options"/>.</summary>
+    public InMemoryRouteNoteStore(RouteGuideServiceOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _maxPerLocation = options.MaxNotesPerLocation;
+        _maxTotal = options.MaxNotes;
+    }
 
     /// <summary>The number of notes held now; never more than the total cap, even while a note is being posted.</summary>
     public int Count => Volatile.Read(ref _publishedCount);
@@ -44,14 +50,22 @@ internal sealed class RouteNoteBoard
         }
     }
 
-    /// <summary>Stores a note and returns the notes that were at its location before it.</summary>
-    public RouteNote[] Post(long key, RouteNote note)
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<LocationNote>> PostAsync(LocationNote note, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(note);
+        cancellationToken.ThrowIfCancellationRequested();
+        return new ValueTask<IReadOnlyList<LocationNote>>(Post(note));
+    }
+
+    private LocationNote[] Post(LocationNote note)
+    {
+        var key = note.Location.ScrambledKey;
         lock (_gate)
         {
             if (!_byLocation.TryGetValue(key, out var notes))
             {
-                notes = new Queue<RouteNote>();
+                notes = new Queue<LocationNote>();
                 _byLocation.Add(key, notes);
             }
 
@@ -102,7 +116,7 @@ internal sealed class RouteNoteBoard
 
     private void CompactArrivals()
     {
-        var live = new HashSet<RouteNote>(ReferenceEqualityComparer.Instance);
+        var live = new HashSet<LocationNote>(ReferenceEqualityComparer.Instance);
         foreach (var notes in _byLocation.Values)
         {
             live.UnionWith(notes);
