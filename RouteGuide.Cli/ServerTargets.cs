@@ -1,3 +1,4 @@
+using RouteGuide.Cli.Tls;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Grpc.Net.Client.Balancer;
@@ -27,6 +28,9 @@ internal sealed class ServerTargets
 
     /// <summary>The <c>dns:///host:port</c> name given, if any.</summary>
     public Uri? DnsName { get; }
+
+    /// <summary>The DNS name, or else the first URL: the target whose scheme decides TLS and that errors name.</summary>
+    public Uri First => DnsName ?? Addresses[0];
 
     /// <summary>Whether calls are spread over instances (several URLs, or a DNS name).</summary>
     public bool IsBalanced => DnsName is not null || Addresses.Count > 1;
@@ -104,11 +108,16 @@ internal sealed class ServerTargets
     /// path; for several instances, Grpc.Net.Client's round-robin balancer over a static or DNS resolver.
     /// </summary>
     /// <param name="configure">Adjusts the options last (tests observe the HTTP handler this way).</param>
-    public GrpcChannel CreateChannel(Action<GrpcChannelOptions>? configure = null)
+    /// <param name="tls">The client's TLS for https:// targets; the system's trust and no client certificate when null.</param>
+    public GrpcChannel CreateChannel(Action<GrpcChannelOptions>? configure = null, ClientTls? tls = null)
     {
         if (!IsBalanced)
         {
-            return RouteGuideChannel.ForAddress(Addresses[0], configure);
+            return RouteGuideChannel.ForAddress(Addresses[0], options =>
+            {
+                tls?.Apply(options);
+                configure?.Invoke(options);
+            });
         }
 
         var resolvers = new ServiceCollection();
@@ -132,6 +141,7 @@ internal sealed class ServerTargets
             options.Credentials = secure ? ChannelCredentials.SecureSsl : ChannelCredentials.Insecure;
             options.ServiceConfig = new ServiceConfig { LoadBalancingConfigs = { new RoundRobinConfig() } };
             options.ServiceProvider = resolvers.BuildServiceProvider();
+            tls?.Apply(options);
             configure?.Invoke(options);
         });
     }

@@ -30,21 +30,27 @@ public static class RouteGuideChannel
         ArgumentNullException.ThrowIfNull(address);
         var options = new GrpcChannelOptions
         {
-            HttpHandler = WithRecordRouteFastPath(new SocketsHttpHandler
-            {
-                EnableMultipleHttp2Connections = true,
-                KeepAlivePingDelay = TimeSpan.FromSeconds(60),
-                KeepAlivePingTimeout = TimeSpan.FromSeconds(30),
-                KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
-                PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
-                UseProxy = false,
-                AutomaticDecompression = DecompressionMethods.None,
-            }),
+            HttpHandler = WithRecordRouteFastPath(CreateHttpHandler()),
             DisposeHttpClient = true,
         };
         configure?.Invoke(options);
         return GrpcChannel.ForAddress(address, options);
     }
+
+    /// <summary>
+    /// The HTTP handler under the channels of <see cref="ForAddress(Uri, Action{GrpcChannelOptions}?)"/>, for a
+    /// caller that must set more on it (the routeguide tool sets its TLS options).
+    /// </summary>
+    internal static SocketsHttpHandler CreateHttpHandler() => new()
+    {
+        EnableMultipleHttp2Connections = true,
+        KeepAlivePingDelay = TimeSpan.FromSeconds(60),
+        KeepAlivePingTimeout = TimeSpan.FromSeconds(30),
+        KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
+        PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
+        UseProxy = false,
+        AutomaticDecompression = DecompressionMethods.None,
+    };
 
     /// <summary>Creates a channel to <paramref name="address"/>; see <see cref="ForAddress(Uri, Action{GrpcChannelOptions}?)"/>.</summary>
     /// <param name="address">The server, e.g. <c>http://127.0.0.1:50051</c>.</param>
