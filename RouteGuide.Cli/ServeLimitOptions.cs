@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 
 namespace RouteGuide.Cli;
 
@@ -39,7 +38,7 @@ internal sealed class ServeLimitOptions
     private readonly Option<int> _maxRoutePoints = CliOptions.WholeNumber(
         new Option<int>("--max-route-points")
         {
-            Description = string.Create(CultureInfo.InvariantCulture, $"End a RecordRoute call that sends more points than this, with RESOURCE_EXHAUSTED (default: {Defaults.MaxRoutePoints}, the most a summary reports exactly)."),
+            Description = "End a RecordRoute call that sends more points than this, with RESOURCE_EXHAUSTED (the default is the most a summary reports exactly).",
             HelpName = "N",
             DefaultValueFactory = _ => (int)Defaults.MaxRoutePoints,
         },
@@ -73,7 +72,7 @@ internal sealed class ServeLimitOptions
         CliOptions.WholeNumber(
             new Option<int>(name)
             {
-                Description = string.Create(CultureInfo.InvariantCulture, $"{description} Default: {seconds}."),
+                Description = description,
                 HelpName = "SECONDS",
                 DefaultValueFactory = _ => seconds,
             },

@@ -34,9 +34,10 @@ public class ServeLimitTests
         var result = await CliRunner.RunAsync("serve", "--help");
 
         result.ExitCode.Should().Be(ExitCodes.Success);
-        result.Output.Should().Contain("--idle-timeout").And.Contain("Default: 60.")
-            .And.Contain("--max-route-duration").And.Contain("Default: 3600.")
-            .And.Contain("--max-route-points").And.Contain("default: 2147483647");
+        result.Output.Should().MatchRegex(@"--idle-timeout <SECONDS> .*\[default: 60\]")
+            .And.MatchRegex(@"--max-route-duration <SECONDS> .*\[default: 3600\]")
+            .And.MatchRegex(@"--max-route-points <N> .*\[default: 2147483647\]")
+            .And.MatchRegex(@"--max-connections <N> .*\[default: 1000\]");
     }
 
     [Test]
