@@ -34,7 +34,7 @@ public class ShutdownTests
     {
         await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback);
         var calls = StartStreaming(host);
-        await host.Eventually(() => host.Policy.ActiveCalls == StreamingCalls, "every call is streaming on the server");
+        await host.Eventually(() => host.ActiveCalls == StreamingCalls, "every call is streaming on the server");
 
         await host.StopServerAsync(Grace);
 
@@ -49,7 +49,7 @@ public class ShutdownTests
         await nodePeer.EnsureReadyAsync();
         await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback);
         var node = nodePeer.RunClientAsync("streaming", host.Address.Authority, StreamingCalls.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        await host.Eventually(() => host.Policy.ActiveCalls == StreamingCalls || node.IsCompleted, "every Node call is streaming on the server");
+        await host.Eventually(() => host.ActiveCalls == StreamingCalls || node.IsCompleted, "every Node call is streaming on the server");
 
         await host.StopServerAsync(Grace);
 
@@ -85,7 +85,7 @@ public class ShutdownTests
             }
 
             await host.Eventually(() => gate.Waiting == HalfClosedCalls, "every half-closed call is held at the gate on the server");
-            await host.Eventually(() => host.Policy.ActiveCalls == StreamingCalls + HalfClosedCalls, "every call is on the server");
+            await host.Eventually(() => host.ActiveCalls == StreamingCalls + HalfClosedCalls, "every call is on the server");
 
             var stopping = host.StopServerAsync(Grace);
             await ShouldEachEndWithUnavailable(streaming);

@@ -2,10 +2,16 @@ using Grpc.Core;
 
 namespace RouteGuide.Core.Rpc.Internal;
 
-/// <summary>A call's request stream as the handler sees it: reads are counted, and a read's failure is remembered.</summary>
+/// <summary>
+/// A call's request stream as the handler sees it: reads are counted against the call's message
+/// limit, and a read's failure is remembered.
+/// </summary>
 internal sealed class PolicedRequestStream<T>(IAsyncStreamReader<T> inner, PolicedCall call) : IAsyncStreamReader<T>
 {
     public T Current => inner.Current;
+
+    /// <summary>The call this stream belongs to: a batch read loop reads with its token and reports what it read.</summary>
+    public PolicedCall Call => call;
 
     public async Task<bool> MoveNext(CancellationToken cancellationToken)
     {
@@ -22,7 +28,7 @@ internal sealed class PolicedRequestStream<T>(IAsyncStreamReader<T> inner, Polic
 
         if (more)
         {
-            call.MessagesRead++;
+            call.Received(1);
         }
 
         return more;
