@@ -52,13 +52,15 @@ public class FleetTests
         using var channel = BalancedChannel(options => options.HttpHandler = fastPath);
         var client = channel.CreateRouteGuideClient();
 
-        var calls = Enumerable.Range(0, 300).Select(async seed =>
+        // Ten calls at a time: round-robin spreads calls over the instances whose connections are ready, and 300
+        // calls started at once could all be picked while only the first connection is up.
+        var results = new (RouteStatistics Expected, RouteSummary Summary)[300];
+        await Parallel.ForEachAsync(Enumerable.Range(0, results.Length), new ParallelOptions { MaxDegreeOfParallelism = 10 }, async (seed, cancellationToken) =>
         {
             var route = Routes.Random(seed, FeatureCatalog.Default);
-            var summary = await client.RecordRouteAsync(route, deadline: DateTime.UtcNow.AddMinutes(1));
-            return (Expected: Routes.RecordLocally(route, FeatureCatalog.Default), Summary: summary);
+            var summary = await client.RecordRouteAsync(route, DateTime.UtcNow.AddMinutes(1), cancellationToken);
+            results[seed] = (Routes.RecordLocally(route, FeatureCatalog.Default), summary);
         });
-        var results = await Task.WhenAll(calls);
 
         foreach (var (expected, summary) in results)
         {
