@@ -12,6 +12,7 @@ using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 using RouteGuide.Core.AspNetCore;
 using RouteGuide.Core.Rpc;
+using RouteGuide.Core.Rpc.Internal;
 using RouteGuide.Core.Statistics;
 using RouteGuideClient = RouteGuide.Core.Protocol.RouteGuide.RouteGuideClient;
 
@@ -72,6 +73,7 @@ public sealed class RouteGuideTestHost : IAsyncDisposable
     /// <param name="configureGrpc">Adjusts the server's gRPC options (message size limits, ...).</param>
     /// <param name="configureChannel">Adjusts the client channel's options.</param>
     /// <param name="configureServices">Registers services before <c>AddRouteGuide</c>, which adds only what is missing (e.g. an <see cref="IRouteRecorderFactory"/> of the test's own).</param>
+    /// <param name="wirePath">Whether RecordRoute's batch read and bulk write paths are on (the default) or off.</param>
     public static async Task<RouteGuideTestHost> StartAsync(
         HostFlavour flavour,
         IFeatureLookup? catalog = null,
@@ -79,7 +81,8 @@ public sealed class RouteGuideTestHost : IAsyncDisposable
         RouteGuideServiceOptions? serviceOptions = null,
         Action<Grpc.AspNetCore.Server.GrpcServiceOptions>? configureGrpc = null,
         Action<GrpcChannelOptions>? configureChannel = null,
-        Action<IServiceCollection>? configureServices = null)
+        Action<IServiceCollection>? configureServices = null,
+        WirePath wirePath = WirePath.Fast)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
         var builder = WebApplication.CreateSlimBuilder();
@@ -96,6 +99,11 @@ public sealed class RouteGuideTestHost : IAsyncDisposable
         builder.Services.AddSingleton(recorderOptions ?? RouteRecorderOptions.Default);
         builder.Services.AddSingleton(serviceOptions ?? RouteGuideServiceOptions.Default);
         configureServices?.Invoke(builder.Services);
+        if (wirePath == WirePath.Standard)
+        {
+            builder.Services.AddSingleton<IPointBatchReaderFactory>(NoPointBatchReaders.Instance);
+        }
+
         builder.Services.AddRouteGuideServer();
 
         if (flavour == HostFlavour.InMemory)
@@ -125,11 +133,28 @@ public sealed class RouteGuideTestHost : IAsyncDisposable
         else
         {
             address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
-            channel = RouteGuideChannel.ForAddress(address, configureChannel);
+            channel = CreateChannel(address, wirePath, configureChannel);
         }
 
-        return new RouteGuideTestHost(app, channel, address, time, app.Services.GetFakeLogCollector());
+        return new RouteGuideTestHost(app, channel, address, time, app.Services.GetFakeLogCollector()) { WirePath = wirePath };
     }
+
+    /// <summary>Which way RecordRoute's points travel on this host and its channels.</summary>
+    public WirePath WirePath { get; private init; }
+
+    /// <summary>Another channel to this (loopback) server, on the host's <see cref="WirePath"/>; dispose it when done.</summary>
+    public GrpcChannel CreateChannel() => CreateChannel(Address, WirePath);
+
+    /// <summary>A channel (from <c>RouteGuideChannel.ForAddress</c>) to any server, with RecordRoute's bulk writes on or off as <paramref name="wirePath"/> says.</summary>
+    public static GrpcChannel CreateChannel(Uri address, WirePath wirePath, Action<GrpcChannelOptions>? configureChannel = null) =>
+        RouteGuideChannel.ForAddress(address, options =>
+        {
+            configureChannel?.Invoke(options);
+            if (wirePath == WirePath.Standard && options.HttpHandler is CoalescingHandler fastPath)
+            {
+                fastPath.RefuseBulkWrites();
+            }
+        });
 
     /// <summary>Waits until the service has no call in progress, failing after 20 seconds.</summary>
     public Task WaitForNoActiveCallsAsync() => Eventually(() => Service.ActiveCalls == 0, "the service has no active calls");

@@ -9,7 +9,9 @@ using RouteGuide.Core.Tests.Rpc;
 namespace RouteGuide.Core.Tests.Interop;
 
 /// <summary>Our server and client against a RouteGuide peer written in another language: Node.js with @grpc/grpc-js.</summary>
-public class NodeInteropTests
+[TestFixture(WirePath.Fast)]
+[TestFixture(WirePath.Standard)]
+public class NodeInteropTests(WirePath path)
 {
     private static readonly FeatureCatalog Catalog = FeatureCatalog.Default;
     private string _directory = null!;
@@ -26,7 +28,7 @@ public class NodeInteropTests
     [Test]
     public async Task A_Node_client_records_a_route_on_our_server_with_exact_statistics()
     {
-        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, Catalog);
+        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, Catalog, wirePath: path);
         var route = Routes.Random(17, Catalog, count: 500);
 
         var summary = await NodePeer.RunClientAsync("record", host.Address.Authority, WritePoints(route));
@@ -40,7 +42,7 @@ public class NodeInteropTests
     [Test]
     public async Task A_Node_client_gets_InvalidArgument_naming_the_bad_point()
     {
-        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, Catalog);
+        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, Catalog, wirePath: path);
         var route = Routes.Random(3, Catalog, count: 10);
         route[7] = new Point { Latitude = -900_000_001, Longitude = 0 };
 
@@ -54,7 +56,7 @@ public class NodeInteropTests
     [Test]
     public async Task A_Node_client_uses_GetFeature_ListFeatures_and_RouteChat_on_our_server()
     {
-        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, Catalog);
+        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, Catalog, wirePath: path);
         var eiffel = Catalog.Features[0];
         var target = host.Address.Authority;
 
@@ -75,7 +77,7 @@ public class NodeInteropTests
     public async Task Our_client_records_a_route_on_a_Node_server_with_the_Go_arithmetic()
     {
         await using var server = await StartNodeServerAsync();
-        using var channel = RouteGuideChannel.ForAddress($"http://127.0.0.1:{server.Port}");
+        using var channel = RouteGuideTestHost.CreateChannel(new Uri($"http://127.0.0.1:{server.Port}"), path);
         var random = new Random(29);
         var eiffel = Catalog.Features[0].Location;
         var route = Enumerable.Range(0, 1_000)
@@ -97,7 +99,7 @@ public class NodeInteropTests
     public async Task A_reference_style_server_wraps_a_long_distance_to_a_wrong_number_where_ours_saturates()
     {
         await using var server = await StartNodeServerAsync();
-        using var channel = RouteGuideChannel.ForAddress($"http://127.0.0.1:{server.Port}");
+        using var channel = RouteGuideTestHost.CreateChannel(new Uri($"http://127.0.0.1:{server.Port}"), path);
         var route = Routes.Random(29, Catalog, count: 1_000); // random points around the globe: about 1e10 m in all
 
         var theirs = await channel.CreateRouteGuideClient().RecordRouteAsync(route);

@@ -10,7 +10,9 @@ namespace RouteGuide.Core.Tests.Reliability;
 /// A deadline shorter than the stream ends the call with DeadlineExceeded on both sides, over real
 /// HTTP/2: the client's status, and the server's own record of why the call ended.
 /// </summary>
-public class DeadlineTests
+[TestFixture(WirePath.Fast)]
+[TestFixture(WirePath.Standard)]
+public class DeadlineTests(WirePath path)
 {
     private const string ServerSawDeadline = "RecordRoute ended early by the client or its deadline (DeadlineExceeded).";
 
@@ -18,7 +20,7 @@ public class DeadlineTests
     [Repeat(3)]
     public async Task A_stalled_stream_past_its_deadline_ends_with_DeadlineExceeded_on_both_sides()
     {
-        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback);
+        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, wirePath: path);
         using var stop = new CancellationTokenSource();
         var stalled = Routes.WithHook(Points(1_000), async (index, _) =>
         {
@@ -40,7 +42,7 @@ public class DeadlineTests
     [Repeat(3)]
     public async Task A_stream_still_sending_at_full_speed_past_its_deadline_ends_with_DeadlineExceeded_on_both_sides()
     {
-        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback);
+        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, wirePath: path);
 
         // Bounded: far more points than can be sent before the deadline.
         var call = () => host.Client.RecordRouteAsync(Points(50_000_000), deadline: DateTime.UtcNow.AddSeconds(1));

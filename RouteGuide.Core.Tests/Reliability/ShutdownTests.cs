@@ -13,7 +13,9 @@ namespace RouteGuide.Core.Tests.Reliability;
 /// The server shuts down while calls stream: every client gets a clear status, none hangs, and a
 /// graceful shutdown lets calls that already half-closed get their summary.
 /// </summary>
-public class ShutdownTests
+[TestFixture(WirePath.Fast)]
+[TestFixture(WirePath.Standard)]
+public class ShutdownTests(WirePath path)
 {
     private const int StreamingCalls = 20;
     private const int HalfClosedCalls = 3;
@@ -28,7 +30,7 @@ public class ShutdownTests
     [Repeat(3)]
     public async Task An_abrupt_shutdown_gives_every_streaming_client_a_clear_status()
     {
-        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback);
+        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, wirePath: path);
         var calls = StartStreaming(host);
         await host.Eventually(() => host.Service.ActiveCalls == StreamingCalls, "every call is streaming on the server");
 
@@ -47,7 +49,7 @@ public class ShutdownTests
         using var gate = new GatedCatalog(FeatureCatalog.Default);
         try
         {
-            await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, gate);
+            await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, gate, wirePath: path);
             var streaming = StartStreaming(host);
             var routes = Enumerable.Range(0, HalfClosedCalls).Select(i => Routes.Random(500 + i, FeatureCatalog.Default, 100).Append(GatedCatalog.GatePoint).ToArray()).ToArray();
             var halfClosed = new List<AsyncClientStreamingCall<Point, RouteSummary>>();

@@ -77,6 +77,12 @@ public sealed class RouteGuideService : RouteGuideBase
         _notes = new RouteNoteBoard(_options.MaxNotesPerLocation, _options.MaxNotes);
     }
 
+    /// <summary>
+    /// Reads RecordRoute's points in batches when the host allows it (set by <c>AddRouteGuide</c> from
+    /// the container); <see langword="null"/>: one message at a time from the host's request stream.
+    /// </summary>
+    internal IPointBatchReaderFactory? BatchReaders { get; init; }
+
     /// <summary>The number of calls, of any method, that this instance is handling right now.</summary>
     public int ActiveCalls => Volatile.Read(ref _activeCalls);
 
@@ -198,13 +204,19 @@ public sealed class RouteGuideService : RouteGuideBase
         var recording = false;
         try
         {
-            while (await requestStream.MoveNext(cancellationToken).ConfigureAwait(false))
+            // The same loop whichever way the host lets the points be read (see IPointBatchReader).
+            var points = BatchReaders?.TryCreate(requestStream, context) ?? new StreamPointBatchReader(requestStream);
+            for (var batch = await points.ReadBatchAsync(cancellationToken).ConfigureAwait(false);
+                 !batch.IsEmpty;
+                 batch = await points.ReadBatchAsync(cancellationToken).ConfigureAwait(false))
             {
-                var point = requestStream.Current;
                 recording = true;
                 try
                 {
-                    recorder.Record(point.Latitude, point.Longitude);
+                    foreach (var point in batch.Span)
+                    {
+                        recorder.Record(point.Latitude, point.Longitude);
+                    }
                 }
                 catch (ArgumentOutOfRangeException e)
                 {
@@ -217,6 +229,11 @@ public sealed class RouteGuideService : RouteGuideBase
         }
         catch (InvalidProtocolBufferException e) when (!recording && !cancellationToken.IsCancellationRequested)
         {
+            throw UnreadableRequest(nameof(RecordRoute), recorder.PointCount, nameof(Point), e);
+        }
+        catch (InvalidDataException e) when (!recording)
+        {
+            // A message header no gRPC client writes (a compressed flag other than 0 or 1).
             throw UnreadableRequest(nameof(RecordRoute), recorder.PointCount, nameof(Point), e);
         }
         catch (IOException e) when (!recording)

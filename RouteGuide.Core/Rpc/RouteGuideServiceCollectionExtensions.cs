@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using RouteGuide.Core.Rpc.Internal;
 using RouteGuide.Core.Statistics;
 
 namespace RouteGuide.Core.Rpc;
@@ -32,7 +33,10 @@ public static class RouteGuideServiceCollectionExtensions
             provider.GetRequiredService<IFeatureLookup>(),
             provider.GetRequiredService<IRouteRecorderFactory>(),
             provider.GetRequiredService<RouteGuideServiceOptions>(),
-            provider.GetService<ILogger<RouteGuideService>>()));
+            provider.GetService<ILogger<RouteGuideService>>())
+        {
+            BatchReaders = provider.GetService<IPointBatchReaderFactory>(),
+        });
         return services;
     }
 }

@@ -12,12 +12,14 @@ internal sealed class CoalescingContent : HttpContent
     private readonly HttpContent _inner;
     private readonly CoalescingOptions _options;
     private readonly CoalescingCounters _counters;
+    private readonly BulkRouteTicket? _bulk;
 
-    public CoalescingContent(HttpContent inner, CoalescingOptions options, CoalescingCounters counters)
+    public CoalescingContent(HttpContent inner, CoalescingOptions options, CoalescingCounters counters, BulkRouteTicket? bulk = null)
     {
         _inner = inner;
         _options = options;
         _counters = counters;
+        _bulk = bulk;
         foreach (var header in inner.Headers)
         {
             Headers.TryAddWithoutValidation(header.Key, header.Value);
@@ -29,12 +31,21 @@ internal sealed class CoalescingContent : HttpContent
 
     protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
     {
-        var body = new CoalescingStream(stream, _options, _counters);
+        var body = new CoalescingStream(stream, _options, _counters, _bulk);
         await using (body.ConfigureAwait(false))
         {
-            // Returns when Grpc.Net.Client's writer completes the request stream (or the call ends).
-            await _inner.CopyToAsync(body, context, cancellationToken).ConfigureAwait(false);
-            await body.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                _bulk?.PublishBody(body);
+
+                // Returns when Grpc.Net.Client's writer completes the request stream (or the call ends).
+                await _inner.CopyToAsync(body, context, cancellationToken).ConfigureAwait(false);
+                await body.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _bulk?.CloseBody();
+            }
         }
     }
 
