@@ -65,8 +65,9 @@ internal sealed class InProcessServer : IAsyncDisposable
             builder.Logging.AddFilter(HostCategory, LogLevel.None);
         }
 
-        // A stream still open when the server stops gets two seconds to finish, then its connection is closed.
-        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(2));
+        // When the server stops, calls still streaming end at once with Unavailable (RouteGuideCallPolicy);
+        // calls that already half-closed get up to ten seconds to send their answer, then their connection is closed.
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(10));
         builder.Services.AddGrpc(grpc =>
         {
             if (logCalls)

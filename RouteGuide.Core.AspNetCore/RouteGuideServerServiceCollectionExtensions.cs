@@ -1,6 +1,10 @@
 using Grpc.AspNetCore.Server;
+using Grpc.Core;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using RouteGuide.Core.AspNetCore.Internal;
 using RouteGuide.Core.Rpc;
 using RouteGuide.Core.Rpc.Internal;
@@ -12,12 +16,21 @@ public static class RouteGuideServerServiceCollectionExtensions
 {
     /// <summary>Registers ASP.NET Core gRPC and the RouteGuide service with everything it needs.</summary>
     /// <remarks>
+    /// <para>
     /// Calls <c>AddGrpc()</c> and <see cref="RouteGuideServiceCollectionExtensions.AddRouteGuide"/>, so the
     /// same defaults apply: register your own <c>IFeatureLookup</c>, <c>TimeProvider</c> or options first
     /// to replace them. Map the service with <see cref="RouteGuideEndpointRouteBuilderExtensions.MapRouteGuide"/>.
-    /// RecordRoute then reads its points in batches straight from the request body (no allocation per
+    /// RecordRoute reads its points in batches straight from the request body (no allocation per
     /// point), with the same statuses as Grpc.AspNetCore's reader; a compressed request, or a server
-    /// interceptor that wraps the request stream, gets Grpc.AspNetCore's reader instead.
+    /// interceptor of your own that wraps the request stream, gets Grpc.AspNetCore's reader instead.
+    /// </para>
+    /// <para>
+    /// The service's calls run under <see cref="RouteGuideCallPolicy"/>, linked to the application's
+    /// shutdown (<see cref="IHostApplicationLifetime.ApplicationStopping"/>): calls still streaming when it
+    /// begins end with <c>Unavailable</c>. Received <c>gzip</c> messages are verified before the service
+    /// reads them (corrupt or truncated: <c>Internal</c>; over the receive limit once decompressed:
+    /// <c>ResourceExhausted</c>); the RouteGuide service accepts no other message encoding but identity.
+    /// </para>
     /// </remarks>
     /// <param name="services">The application's services.</param>
     /// <returns>The gRPC server builder, to configure ASP.NET Core gRPC further.</returns>
@@ -28,7 +41,20 @@ public static class RouteGuideServerServiceCollectionExtensions
 
         // RecordRoute reads its points in batches from the request body when it can (see docs/fast-path.md).
         services.TryAddSingleton<IPointBatchReaderFactory, RequestBodyPointReaderFactory>();
+        services.TryAddSingleton(provider => new RouteGuideCallPolicy(
+            provider.GetService<ILogger<RouteGuideCallPolicy>>(),
+            RequestComplete,
+            provider.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping));
         services.AddRouteGuide();
+        grpc.AddServiceOptions<RouteGuideService>(options =>
+        {
+            options.Interceptors.Add<RouteGuideCallPolicy>();
+            options.CompressionProviders = [new VerifiedGzipCompressionProvider(() => options.MaxReceiveMessageSize)];
+        });
         return grpc;
     }
+
+    /// <summary>Whether the whole request has arrived: the client half-closed (HTTP/2 END_STREAM), so request trailers are available.</summary>
+    private static bool RequestComplete(ServerCallContext context) =>
+        context.GetHttpContext().Features.Get<IHttpRequestTrailersFeature>()?.Available ?? false;
 }

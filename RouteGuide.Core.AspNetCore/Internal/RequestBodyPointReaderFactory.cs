@@ -14,8 +14,9 @@ namespace RouteGuide.Core.AspNetCore.Internal;
 /// </summary>
 /// <remarks>
 /// The batch path runs only when all of these hold: the handler was given Grpc.AspNetCore's own request
-/// reader, untouched (an interceptor that wraps the request stream, for instance to see each message,
-/// gets the standard path, so it still sees every message); the call's <c>HttpContext</c> is
+/// reader, untouched but for <see cref="RouteGuideCallPolicy"/>'s wrapper, whose rules the batch reader
+/// keeps (any other interceptor that wraps the request stream, for instance to see each message, gets
+/// the standard path, so it still sees every message); the call's <c>HttpContext</c> is
 /// available; and the request has no <c>grpc-encoding</c> header or says <c>identity</c> (a compressed
 /// request is decompressed by Grpc.AspNetCore's reader). Headers, trailers, statuses, deadlines and
 /// cancellation stay Grpc.AspNetCore's on either path.
@@ -40,7 +41,8 @@ internal sealed class RequestBodyPointReaderFactory(
 
     public IPointBatchReader? TryCreate(IAsyncStreamReader<Point> requestStream, ServerCallContext context)
     {
-        if (!IsHostReader(requestStream))
+        // RouteGuideCallPolicy's own wrapper is looked through: the batch reader keeps its rules.
+        if (!IsHostReader(PolicedPointBatchReader.Unwrap(requestStream, out var policed)))
         {
             return null;
         }
@@ -63,7 +65,8 @@ internal sealed class RequestBodyPointReaderFactory(
         }
 
         Interlocked.Increment(ref _batchedCalls);
-        return new RequestBodyPointReader(http.Request.BodyReader, _maxReceiveMessageSize, identity);
+        var reader = new RequestBodyPointReader(http.Request.BodyReader, _maxReceiveMessageSize, identity);
+        return policed is null ? reader : new PolicedPointBatchReader(reader, policed);
     }
 
     private static bool IsHostReader(IAsyncStreamReader<Point> requestStream)

@@ -3,6 +3,7 @@ using RouteGuide.Cli;
 using RouteGuide.Core.Statistics;
 using RouteGuide.Core.Tests.Harness;
 using RouteGuide.Core.Tests.Rpc;
+using RouteGuide.Core.Rpc.Internal;
 
 namespace RouteGuide.Core.Tests.Cli;
 
@@ -57,7 +58,7 @@ public class RecordCommandTests
         json.GetProperty("pointsSent").GetInt32().Should().Be(40);
         json.GetProperty("pointCount").GetInt32().Should().Be(40);
         json.GetProperty("featureCount").GetInt32().Should().Be((int)expected.FeatureCount);
-        json.GetProperty("distanceMetres").GetInt32().Should().Be(expected.SummaryDistanceMetres);
+        json.GetProperty("distanceMetres").GetInt32().Should().Be(expected.ToSummary().Distance);
         json.GetProperty("elapsedSeconds").GetInt32().Should().Be(0, "the test host's clock does not move");
         result.Output.Trim().Split('\n').Should().ContainSingle("--json prints one JSON object on one line");
     }

@@ -31,7 +31,7 @@ public class FastPathTests
         var expected = Routes.RecordLocally(route, Catalog);
         summary.PointCount.Should().Be(1_000_000);
         summary.FeatureCount.Should().Be((int)expected.FeatureCount);
-        summary.Distance.Should().Be(expected.SummaryDistanceMetres);
+        summary.Distance.Should().Be(expected.ToSummary().Distance);
 
         var counters = fast.Handler.Counters;
         var bodyBytes = route.Sum(point => 5L + point.CalculateSize());
@@ -145,7 +145,7 @@ public class FastPathTests
         var expected = Routes.RecordLocally(route, Catalog);
         summary.PointCount.Should().Be(route.Length);
         summary.FeatureCount.Should().Be((int)expected.FeatureCount);
-        summary.Distance.Should().Be(expected.SummaryDistanceMetres);
+        summary.Distance.Should().Be(expected.ToSummary().Distance);
     }
 
     [Test]

@@ -45,6 +45,7 @@ public sealed class RouteGuideTestHost : IAsyncDisposable
         Logs = logs;
         Client = channel.CreateRouteGuideClient();
         Service = app.Services.GetRequiredService<RouteGuideService>();
+        Policy = app.Services.GetRequiredService<RouteGuideCallPolicy>();
     }
 
     /// <summary>The channel to the server.</summary>
@@ -64,6 +65,9 @@ public sealed class RouteGuideTestHost : IAsyncDisposable
 
     /// <summary>The service instance serving every call.</summary>
     public RouteGuideService Service { get; }
+
+    /// <summary>The call policy every call runs under.</summary>
+    public RouteGuideCallPolicy Policy { get; }
 
     /// <summary>Starts a host.</summary>
     /// <param name="flavour">In memory or over loopback.</param>
@@ -157,7 +161,7 @@ public sealed class RouteGuideTestHost : IAsyncDisposable
         });
 
     /// <summary>Waits until the service has no call in progress, failing after 20 seconds.</summary>
-    public Task WaitForNoActiveCallsAsync() => Eventually(() => Service.ActiveCalls == 0, "the service has no active calls");
+    public Task WaitForNoActiveCallsAsync() => Eventually(() => Policy.ActiveCalls == 0, "the service has no active calls");
 
     /// <summary>
     /// Waits until <paramref name="condition"/> holds, checking every few milliseconds, and fails
@@ -168,7 +172,7 @@ public sealed class RouteGuideTestHost : IAsyncDisposable
         var started = TimeProvider.System.GetTimestamp();
         while (!condition())
         {
-            TimeProvider.System.GetElapsedTime(started).Should().BeLessThan(TimeSpan.FromSeconds(20), $"{what} within 20 seconds (service has {Service.ActiveCalls} active calls)");
+            TimeProvider.System.GetElapsedTime(started).Should().BeLessThan(TimeSpan.FromSeconds(20), $"{what} within 20 seconds (service has {Policy.ActiveCalls} active calls)");
             await Task.Delay(5);
         }
     }

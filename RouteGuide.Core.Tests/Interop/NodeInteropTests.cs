@@ -5,6 +5,7 @@ using RouteGuide.Core.Rpc;
 using RouteGuide.Core.Statistics;
 using RouteGuide.Core.Tests.Harness;
 using RouteGuide.Core.Tests.Rpc;
+using RouteGuide.Core.Rpc.Internal;
 
 namespace RouteGuide.Core.Tests.Interop;
 
@@ -36,7 +37,7 @@ public class NodeInteropTests(WirePath path)
         var expected = Routes.RecordLocally(route, Catalog);
         summary.GetProperty("pointCount").GetInt32().Should().Be(500);
         summary.GetProperty("featureCount").GetInt32().Should().Be((int)expected.FeatureCount);
-        summary.GetProperty("distance").GetInt32().Should().Be(expected.SummaryDistanceMetres);
+        summary.GetProperty("distance").GetInt32().Should().Be(expected.ToSummary().Distance);
     }
 
     [Test]
@@ -92,7 +93,7 @@ public class NodeInteropTests(WirePath path)
         summary.PointCount.Should().Be(1_000);
         summary.FeatureCount.Should().Be((int)ours.FeatureCount).And.Be(100);
         summary.Distance.Should().BeCloseTo((int)TruncatedPerSegment(route), 1, "the Node server truncates every segment, as the Go server does (±1 m for rounding in the sum)");
-        (ours.SummaryDistanceMetres - summary.Distance).Should().BeInRange(0, 999, "rounding the total once loses less than truncating each of 999 segments");
+        (ours.ToSummary().Distance - summary.Distance).Should().BeInRange(0, 999, "rounding the total once loses less than truncating each of 999 segments");
     }
 
     [Test]
@@ -107,7 +108,7 @@ public class NodeInteropTests(WirePath path)
         var truncated = TruncatedPerSegment(route);
         truncated.Should().BeGreaterThan(int.MaxValue);
         theirs.Distance.Should().BeCloseTo(unchecked((int)truncated), 1, "int32 arithmetic wraps around");
-        Routes.RecordLocally(route, Catalog).SummaryDistanceMetres.Should().Be(int.MaxValue);
+        Routes.RecordLocally(route, Catalog).ToSummary().Distance.Should().Be(int.MaxValue);
     }
 
     private async Task<NodeServer> StartNodeServerAsync()

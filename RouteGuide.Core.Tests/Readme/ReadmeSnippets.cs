@@ -2,10 +2,10 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 // snippet: usings
 using Grpc.Net.Client;            // GrpcChannel, for a channel of your own
+using RouteGuide.Core.AspNetCore; // AddRouteGuideServer, MapRouteGuide (package RouteGuide.Core.AspNetCore)
 using RouteGuide.Core.Protocol;   // Point, RouteSummary, ... (generated from protos/route_guide.proto)
 using RouteGuide.Core.Rpc;        // RouteGuideService, AddRouteGuide, RouteGuideChannel, RecordRouteAsync
 using RouteGuide.Core.Statistics; // IRouteRecorder, RouteRecorderFactory, FeatureCatalog, RouteStatistics
@@ -22,12 +22,11 @@ internal static class ReadmeSnippets
     public static WebApplication HostInAspNetCore(WebApplicationBuilder builder)
     {
         // snippet: host
-        builder.Services.AddGrpc();
-        builder.Services.AddRouteGuide(); // the embedded catalog; register your own IFeatureLookup first to replace it
+        builder.Services.AddRouteGuideServer(); // gRPC, the service and its call policy; register your own IFeatureLookup first
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(
             endpoint => endpoint.Protocols = HttpProtocols.Http2)); // cleartext HTTP/2 (h2c); with TLS, HTTP/2 is negotiated
         var app = builder.Build();
-        app.MapGrpcService<RouteGuideService>();
+        app.MapRouteGuide();
         // end snippet
         return app;
     }
@@ -73,7 +72,7 @@ internal static class ReadmeSnippets
         statistics.PointCount.Should().Be(2);
         statistics.FeatureCount.Should().Be(2);
         statistics.DistanceMetres.Should().BeApproximately(340_544.83, 0.01);
-        statistics.SummaryElapsedSeconds.Should().Be(90);
+        statistics.Elapsed.Should().Be(TimeSpan.FromSeconds(90));
         // end snippet
     }
 

@@ -3,6 +3,7 @@ using RouteGuide.Core.Rpc;
 using RouteGuide.Core.Statistics;
 using RouteGuide.Core.Tests.Harness;
 using RouteGuide.Core.Tests.Rpc;
+using RouteGuide.Core.Rpc.Internal;
 
 namespace RouteGuide.Core.Tests.Reliability;
 
@@ -63,7 +64,7 @@ public class ChurnTests(WirePath path)
         var expected = Routes.RecordLocally(route, catalog);
         summary.PointCount.Should().Be(route.Length, $"call {call}");
         summary.FeatureCount.Should().Be((int)expected.FeatureCount, $"call {call}");
-        summary.Distance.Should().Be(expected.SummaryDistanceMetres, $"call {call}");
+        summary.Distance.Should().Be(expected.ToSummary().Distance, $"call {call}");
         return Outcome.Exact;
     }
 

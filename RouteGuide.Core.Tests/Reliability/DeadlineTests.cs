@@ -7,18 +7,27 @@ using RouteGuide.Core.Tests.Rpc;
 namespace RouteGuide.Core.Tests.Reliability;
 
 /// <summary>
-/// A deadline shorter than the stream ends the call with DeadlineExceeded on both sides, over real
-/// HTTP/2: the client's status, and the server's own record of why the call ended.
+/// A deadline shorter than the stream ends the call with DeadlineExceeded for the client, over real
+/// HTTP/2, and the server records that the call ended early, without an error.
 /// </summary>
+/// <remarks>
+/// Which of the two ends the call on the server is a race the server does not guess at: the client's
+/// deadline timer (which resets the stream) or the server's own (which writes DeadlineExceeded). The
+/// server's log says DeadlineExceeded when its own deadline had passed, Cancelled otherwise.
+/// </remarks>
 [TestFixture(WirePath.Fast)]
 [TestFixture(WirePath.Standard)]
 public class DeadlineTests(WirePath path)
 {
-    private const string ServerSawDeadline = "RecordRoute ended early by the client or its deadline (DeadlineExceeded).";
+    private static readonly string[] ServerEndings =
+    [
+        "RecordRoute ended early by the client or its deadline (DeadlineExceeded).",
+        "RecordRoute ended early by the client or its deadline (Cancelled).",
+    ];
 
     [Test]
     [Repeat(3)]
-    public async Task A_stalled_stream_past_its_deadline_ends_with_DeadlineExceeded_on_both_sides()
+    public async Task A_stalled_stream_past_its_deadline_ends_with_DeadlineExceeded_and_no_server_error()
     {
         await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, wirePath: path);
         using var stop = new CancellationTokenSource();
@@ -35,12 +44,12 @@ public class DeadlineTests(WirePath path)
 
         (await call.Should().ThrowAsync<RpcException>()).Which.StatusCode.Should().Be(StatusCode.DeadlineExceeded);
         await stop.CancelAsync();
-        await ShouldHaveEndedOnTheServerWithDeadlineExceeded(host);
+        await ShouldHaveEndedEarlyOnTheServer(host);
     }
 
     [Test]
     [Repeat(3)]
-    public async Task A_stream_still_sending_at_full_speed_past_its_deadline_ends_with_DeadlineExceeded_on_both_sides()
+    public async Task A_stream_still_sending_at_full_speed_past_its_deadline_ends_with_DeadlineExceeded_and_no_server_error()
     {
         await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, wirePath: path);
 
@@ -48,15 +57,15 @@ public class DeadlineTests(WirePath path)
         var call = () => host.Client.RecordRouteAsync(Points(50_000_000), deadline: DateTime.UtcNow.AddSeconds(1));
 
         (await call.Should().ThrowAsync<RpcException>()).Which.StatusCode.Should().Be(StatusCode.DeadlineExceeded);
-        await ShouldHaveEndedOnTheServerWithDeadlineExceeded(host);
+        await ShouldHaveEndedEarlyOnTheServer(host);
     }
 
-    private static async Task ShouldHaveEndedOnTheServerWithDeadlineExceeded(RouteGuideTestHost host)
+    private static async Task ShouldHaveEndedEarlyOnTheServer(RouteGuideTestHost host)
     {
         await host.WaitForNoActiveCallsAsync();
         await host.Eventually(() => host.Logs.GetSnapshot().Any(r => r.Message.StartsWith("RecordRoute ended early", StringComparison.Ordinal)), "the server logged how the call ended");
         host.Logs.GetSnapshot().Where(r => r.Message.StartsWith("RecordRoute ended early", StringComparison.Ordinal)).Select(r => r.Message)
-            .Should().Equal([ServerSawDeadline], "the server, too, ended the call for its deadline");
+            .Should().ContainSingle().Which.Should().BeOneOf(ServerEndings);
         host.Logs.GetSnapshot().Should().NotContain(r => r.Message.StartsWith("RecordRoute completed", StringComparison.Ordinal));
         host.Errors.Should().BeEmpty();
         (await host.Client.RecordRouteAsync(Points(5))).PointCount.Should().Be(5, "the server still serves");

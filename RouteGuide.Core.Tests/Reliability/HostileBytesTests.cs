@@ -25,14 +25,14 @@ public class HostileBytesTests(WirePath path)
     {
         // Three bytes drawn from a seeded generator: shorter than a message header.
         var random = new Random(42).GetItems(Enumerable.Range(0, 256).Select(i => (byte)i).ToArray(), 3);
-        yield return Case("three random bytes", random, StatusCode.Internal, "Incomplete message.");
+        yield return Case("three random bytes", random, StatusCode.Internal, "Message 0 of the request stream could not be read: Incomplete message.");
         yield return Case("a frame declaring one byte over the 4 MiB limit", RawGrpc.Header(RouteGuideTestHost.DefaultMaxReceiveMessageSize + 1u), StatusCode.ResourceExhausted, "Received message exceeds the maximum configured message size.");
         yield return Case("a frame declaring 4 GiB - 1 bytes", RawGrpc.Header(uint.MaxValue), StatusCode.Internal, "Message 0 of the request stream could not be read.");
-        yield return Case("a truncated frame (10 bytes declared, 4 sent)", [.. RawGrpc.Header(10), 8, 1, 16, 2], StatusCode.Internal, "Incomplete message.");
+        yield return Case("a truncated frame (10 bytes declared, 4 sent)", [.. RawGrpc.Header(10), 8, 1, 16, 2], StatusCode.Internal, "Message 0 of the request stream could not be read: Incomplete message.");
         yield return Case("a frame that is not a Point (invalid protobuf)", RawGrpc.Frame([0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF]), StatusCode.Internal, "Message 0 of the request stream is not a valid Point.");
         yield return Case("two valid points, then invalid protobuf", [.. RawGrpc.Frame(ValidPoint), .. RawGrpc.Frame(ValidPoint), .. RawGrpc.Frame([0x0A, 0x7F, 0x01])], StatusCode.Internal, "Message 2 of the request stream is not a valid Point.");
         yield return Case("a frame with compressed flag 2", [2, .. RawGrpc.Frame(ValidPoint)[1..]], StatusCode.Internal, "Message 0 of the request stream could not be read.");
-        yield return Case("a compressed frame without grpc-encoding", RawGrpc.Frame(ValidPoint, compressed: true), StatusCode.Internal, "Request did not include grpc-encoding value with compressed message.");
+        yield return Case("a compressed frame without grpc-encoding", RawGrpc.Frame(ValidPoint, compressed: true), StatusCode.Internal, "Message 0 of the request stream could not be read: Request did not include grpc-encoding value with compressed message.");
     }
 
     [TestCaseSource(nameof(Bodies))]
@@ -55,6 +55,65 @@ public class HostileBytesTests(WirePath path)
         host.Errors.Should().BeEmpty("a malformed request is the client's fault, not a server error");
         host.Logs.GetSnapshot().Should().NotContain(r => r.Message.StartsWith("RecordRoute completed", StringComparison.Ordinal));
         await ShouldStillServe(host);
+    }
+
+    public static IEnumerable<TestCaseData> CompressedBodies()
+    {
+        var point = ValidPoint;
+        var rectangle = new Rectangle { Lo = new Point { Latitude = 400_000_000, Longitude = -750_000_000 }, Hi = new Point { Latitude = 420_000_000, Longitude = -730_000_000 } }.ToByteArray();
+        (string Name, string Path, byte[] Message, string Unreadable)[] methods =
+        [
+            ("RecordRoute", RawGrpc.RecordRoutePath, point, "Message 0 of the request stream could not be read: The message is not valid gzip: "),
+            ("GetFeature", RawGrpc.GetFeaturePath, point, "The message is not valid gzip: "),
+            ("ListFeatures", RawGrpc.ListFeaturesPath, rectangle, "The message is not valid gzip: "),
+        ];
+
+        // A 16 MiB run of zeros compresses to about 16 KiB: a bomb for a server with a 4 MiB limit.
+        var bomb = RawGrpc.Gzip(new byte[16 * 1024 * 1024]);
+        foreach (var method in methods)
+        {
+            var gzip = RawGrpc.Gzip(method.Message);
+            byte[] corrupt = [.. gzip[..10], .. Enumerable.Repeat((byte)0xFF, 16), .. gzip[^8..]];
+            yield return Compressed(method.Name, "corrupt gzip", method.Path, RawGrpc.Frame(corrupt, compressed: true), StatusCode.Internal, method.Unreadable);
+            yield return Compressed(method.Name, "truncated gzip (trailer cut off)", method.Path, RawGrpc.Frame(gzip[..^4], compressed: true), StatusCode.Internal, method.Unreadable);
+            yield return Compressed(method.Name, "truncated gzip (data cut off)", method.Path, RawGrpc.Frame(gzip[..^9], compressed: true), StatusCode.Internal, method.Unreadable);
+            yield return Compressed(method.Name, "a gzip bomb past the 4 MiB limit", method.Path, RawGrpc.Frame(bomb, compressed: true), StatusCode.ResourceExhausted, "Received message exceeds the maximum configured message size");
+        }
+
+        yield return Compressed("RecordRoute", "a valid gzip point, then truncated gzip", RawGrpc.RecordRoutePath, [.. RawGrpc.Frame(RawGrpc.Gzip(point), compressed: true), .. RawGrpc.Frame(RawGrpc.Gzip(point)[..^4], compressed: true)], StatusCode.Internal, "Message 1 of the request stream could not be read: The message is not valid gzip: ");
+    }
+
+    [TestCaseSource(nameof(CompressedBodies))]
+    public async Task A_bad_compressed_message_gets_a_clear_status_without_an_error_log(string path, byte[] body, StatusCode expected, string messageStart)
+    {
+        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback);
+        using var http = RawGrpc.CreateClient();
+        using var safety = new CancellationTokenSource(SafetyTimeout);
+
+        var response = await RawGrpc.PostAsync(http, host.Address, path, body, "application/grpc", safety.Token, grpcEncoding: "gzip");
+
+        TestContext.Out.WriteLine(response.ToString());
+        response.GrpcStatus.Should().Be(((int)expected).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        response.GrpcMessage.Should().StartWith(messageStart);
+        ShouldNotLeakInternals(response.GrpcMessage);
+        await host.WaitForNoActiveCallsAsync();
+        host.Errors.Should().BeEmpty("a malformed request is the client's fault, not a server error");
+        host.Logs.GetSnapshot().Should().NotContain(r => r.Message.Contains("   at ", StringComparison.Ordinal), "no log line carries a stack trace in its text");
+        await ShouldStillServe(host);
+    }
+
+    [Test]
+    public async Task Valid_gzip_points_are_recorded_exactly()
+    {
+        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback);
+        using var http = RawGrpc.CreateClient();
+        using var safety = new CancellationTokenSource(SafetyTimeout);
+        var frame = RawGrpc.Frame(RawGrpc.Gzip(ValidPoint), compressed: true);
+
+        var response = await RawGrpc.PostAsync(http, host.Address, RawGrpc.RecordRoutePath, [.. frame, .. frame, .. frame], "application/grpc", safety.Token, grpcEncoding: "gzip");
+
+        response.GrpcStatus.Should().Be("0", response.ToString());
+        host.Logs.GetSnapshot().Should().ContainSingle(r => r.Message.StartsWith("RecordRoute completed: 3 points", StringComparison.Ordinal));
     }
 
     [Test]
@@ -91,6 +150,9 @@ public class HostileBytesTests(WirePath path)
         host.Errors.Should().BeEmpty();
         await ShouldStillServe(host);
     }
+
+    private static TestCaseData Compressed(string method, string what, string path, byte[] body, StatusCode expected, string messageStart) =>
+        new TestCaseData(path, body, expected, messageStart).SetArgDisplayNames($"{method}: {what}");
 
     private static TestCaseData Case(string what, byte[] body, StatusCode expected, string message) =>
         new TestCaseData(what, body, expected, message).SetArgDisplayNames(what);

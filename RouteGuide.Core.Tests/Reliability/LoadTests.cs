@@ -3,6 +3,7 @@ using RouteGuide.Core.Rpc;
 using RouteGuide.Core.Statistics;
 using RouteGuide.Core.Tests.Harness;
 using RouteGuide.Core.Tests.Rpc;
+using RouteGuide.Core.Rpc.Internal;
 
 namespace RouteGuide.Core.Tests.Reliability;
 
@@ -46,7 +47,7 @@ public class LoadTests(WirePath path)
                 var expected = Routes.RecordLocally(Route(i, catalog), catalog);
                 summaries[i].PointCount.Should().Be(PointsPerCall, $"call {i} lost no point");
                 summaries[i].FeatureCount.Should().Be((int)expected.FeatureCount, $"call {i}");
-                summaries[i].Distance.Should().Be(expected.SummaryDistanceMetres, $"call {i}");
+                summaries[i].Distance.Should().Be(expected.ToSummary().Distance, $"call {i}");
             }
 
             await host.WaitForNoActiveCallsAsync();

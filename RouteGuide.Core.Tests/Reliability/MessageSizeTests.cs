@@ -5,6 +5,7 @@ using RouteGuide.Core.Rpc;
 using RouteGuide.Core.Statistics;
 using RouteGuide.Core.Tests.Harness;
 using RouteGuide.Core.Tests.Rpc;
+using RouteGuide.Core.Rpc.Internal;
 
 namespace RouteGuide.Core.Tests.Reliability;
 
@@ -56,7 +57,7 @@ public class MessageSizeTests(WirePath path)
         var neighbourSummary = await neighbour.ResponseAsync;
         var expected = Routes.RecordLocally(route, FeatureCatalog.Default);
         neighbourSummary.PointCount.Should().Be(40, "the neighbouring call lost nothing");
-        neighbourSummary.Distance.Should().Be(expected.SummaryDistanceMetres);
+        neighbourSummary.Distance.Should().Be(expected.ToSummary().Distance);
         (await host.Client.RecordRouteAsync(route)).PointCount.Should().Be(40, "the next call works");
         await host.WaitForNoActiveCallsAsync();
         host.Errors.Should().BeEmpty();

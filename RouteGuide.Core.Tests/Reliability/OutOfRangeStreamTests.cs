@@ -5,6 +5,7 @@ using RouteGuide.Core.Rpc;
 using RouteGuide.Core.Statistics;
 using RouteGuide.Core.Tests.Harness;
 using RouteGuide.Core.Tests.Rpc;
+using RouteGuide.Core.Rpc.Internal;
 
 namespace RouteGuide.Core.Tests.Reliability;
 
@@ -42,6 +43,6 @@ public class OutOfRangeStreamTests(WirePath path)
         var valid = route.Where((_, i) => i != badIndex).ToArray();
         var next = await host.Client.RecordRouteAsync(valid, deadline: DateTime.UtcNow.AddMinutes(1));
         next.PointCount.Should().Be(Length - 1, "the next call on the channel works");
-        next.Distance.Should().Be(Routes.RecordLocally(valid, catalog).SummaryDistanceMetres);
+        next.Distance.Should().Be(Routes.RecordLocally(valid, catalog).ToSummary().Distance);
     }
 }

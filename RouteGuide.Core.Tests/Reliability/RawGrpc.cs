@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
 
@@ -11,6 +12,10 @@ namespace RouteGuide.Core.Tests.Reliability;
 internal static class RawGrpc
 {
     public const string RecordRoutePath = "/routeguide.RouteGuide/RecordRoute";
+
+    public const string GetFeaturePath = "/routeguide.RouteGuide/GetFeature";
+
+    public const string ListFeaturesPath = "/routeguide.RouteGuide/ListFeatures";
 
     /// <summary>A plain HTTP/2 (h2c) client with no proxy and no retries.</summary>
     public static HttpClient CreateClient() => new(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, AutomaticDecompression = DecompressionMethods.None });
@@ -27,12 +32,28 @@ internal static class RawGrpc
         return header;
     }
 
-    /// <summary>POSTs <paramref name="body"/> as one HTTP/2 request and reads the whole answer, trailers included.</summary>
-    public static Task<RawResponse> PostAsync(HttpClient http, Uri server, string path, byte[] body, string contentType, CancellationToken cancellationToken) =>
-        PostAsync(http, server, path, new ByteArrayContent(body), contentType, cancellationToken);
+    /// <summary><paramref name="data"/> compressed as one gzip member.</summary>
+    public static byte[] Gzip(byte[] data)
+    {
+        using var output = new MemoryStream();
+        using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(data);
+        }
+
+        return output.ToArray();
+    }
 
     /// <summary>POSTs <paramref name="body"/> as one HTTP/2 request and reads the whole answer, trailers included.</summary>
-    public static async Task<RawResponse> PostAsync(HttpClient http, Uri server, string path, HttpContent body, string contentType, CancellationToken cancellationToken)
+    /// <remarks>With <paramref name="grpcEncoding"/>, the request says its compressed messages use that encoding.</remarks>
+    public static Task<RawResponse> PostAsync(
+        HttpClient http, Uri server, string path, byte[] body, string contentType, CancellationToken cancellationToken, string? grpcEncoding = null) =>
+        PostAsync(http, server, path, new ByteArrayContent(body), contentType, cancellationToken, grpcEncoding);
+
+    /// <summary>POSTs <paramref name="body"/> as one HTTP/2 request and reads the whole answer, trailers included.</summary>
+    /// <remarks>With <paramref name="grpcEncoding"/>, the request says its compressed messages use that encoding.</remarks>
+    public static async Task<RawResponse> PostAsync(
+        HttpClient http, Uri server, string path, HttpContent body, string contentType, CancellationToken cancellationToken, string? grpcEncoding = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(server, path))
         {
@@ -42,6 +63,10 @@ internal static class RawGrpc
         };
         request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
         request.Headers.TE.ParseAdd("trailers");
+        if (grpcEncoding is not null)
+        {
+            request.Headers.Add("grpc-encoding", grpcEncoding);
+        }
 
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         var responseBody = await response.Content.ReadAsByteArrayAsync(cancellationToken);

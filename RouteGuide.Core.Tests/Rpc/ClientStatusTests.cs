@@ -13,29 +13,11 @@ namespace RouteGuide.Core.Tests.Rpc;
 public class ClientStatusTests
 {
     [Test]
-    public async Task A_call_cut_off_by_the_servers_orderly_connection_close_is_Unavailable_not_Internal()
+    public async Task An_Internal_status_comes_through_unchanged_whatever_its_cause()
     {
-        // What Grpc.Net.Client reports when the server sends GOAWAY (NO_ERROR) and closes the connection
-        // while the call is still streaming: Internal, with the HTTP/2 protocol error as its cause.
-        var cause = new HttpRequestException(
-            HttpRequestError.HttpProtocolError,
-            "The HTTP/2 server closed the connection. HTTP/2 error code 'NO_ERROR' (0x0).",
-            new HttpProtocolException(0, "The HTTP/2 server closed the connection. HTTP/2 error code 'NO_ERROR' (0x0).", null));
-        var client = new RouteGuideClient(new FailingInvoker(new RpcException(new Status(StatusCode.Internal, "Error starting gRPC call.", cause))));
-
-        var call = () => client.RecordRouteAsync(Points(1_000));
-
-        var error = (await call.Should().ThrowAsync<RpcException>()).Which;
-        error.StatusCode.Should().Be(StatusCode.Unavailable);
-        error.Status.Detail.Should().Be("The server closed the connection before it answered. Error starting gRPC call.");
-        error.Status.DebugException.Should().BeSameAs(cause);
-    }
-
-    [Test]
-    public async Task Any_other_Internal_status_comes_through_unchanged()
-    {
-        // A protocol error other than an orderly close (here PROTOCOL_ERROR, 0x1), and an Internal status
-        // with no cause at all, as a server sends it in its trailers.
+        // A protocol error (here PROTOCOL_ERROR, 0x1), and an Internal status with no cause at all, as a
+        // server sends it in its trailers: the client reports what Grpc.Net.Client reports, never a status
+        // derived from Status.DebugException.
         var protocolError = new HttpRequestException(
             HttpRequestError.HttpProtocolError,
             "The HTTP/2 server reset the stream. HTTP/2 error code 'PROTOCOL_ERROR' (0x1).",

@@ -3,6 +3,7 @@ using RouteGuide.Core.Protocol;
 using RouteGuide.Core.Rpc;
 using RouteGuide.Core.Statistics;
 using RouteGuide.Core.Tests.Harness;
+using RouteGuide.Core.Rpc.Internal;
 
 namespace RouteGuide.Core.Tests.Rpc;
 
@@ -35,7 +36,7 @@ public class RecordRouteCancellationTests(WirePath path)
 
         var call = host.Client.RecordRouteAsync(endless, cancellationToken: cancellation.Token);
         await serverHasAll.Task;
-        await host.Eventually(() => host.Service.ActiveCalls == 1, "the call reached the server");
+        await host.Eventually(() => host.Policy.ActiveCalls == 1, "the call reached the server");
         await cancellation.CancelAsync();
 
         await FluentActions.Awaiting(() => call).Should().ThrowAsync<OperationCanceledException>();
@@ -162,7 +163,7 @@ public class RecordRouteCancellationTests(WirePath path)
             var expected = Routes.RecordLocally(routes[i], Catalog);
             summaries[i].PointCount.Should().Be(routes[i].Length);
             summaries[i].FeatureCount.Should().Be((int)expected.FeatureCount);
-            summaries[i].Distance.Should().Be(expected.SummaryDistanceMetres);
+            summaries[i].Distance.Should().Be(expected.ToSummary().Distance);
         }
     }
 

@@ -5,6 +5,7 @@ using RouteGuide.Core.Rpc;
 using RouteGuide.Core.Statistics;
 using RouteGuide.Core.Tests.FastPath;
 using RouteGuide.Core.Tests.Harness;
+using RouteGuide.Core.Rpc.Internal;
 
 namespace RouteGuide.Core.Tests.Rpc;
 
@@ -46,7 +47,7 @@ public class RecordRouteTests(HostFlavour flavour, WirePath path)
         route.Length.Should().BeInRange(2, 101);
         summary.PointCount.Should().Be(route.Length);
         summary.FeatureCount.Should().Be((int)expected.FeatureCount);
-        summary.Distance.Should().Be(expected.SummaryDistanceMetres);
+        summary.Distance.Should().Be(expected.ToSummary().Distance);
         summary.ElapsedTime.Should().Be(1, "1.5 s elapsed and whole seconds are rounded down");
     }
 
@@ -63,7 +64,7 @@ public class RecordRouteTests(HostFlavour flavour, WirePath path)
 
         summary.PointCount.Should().Be(5);
         summary.FeatureCount.Should().Be(4);
-        summary.Distance.Should().Be(Routes.RecordLocally(route, Catalog).SummaryDistanceMetres);
+        summary.Distance.Should().Be(Routes.RecordLocally(route, Catalog).ToSummary().Distance);
         summary.Distance.Should().BeGreaterThan(2 * 340_000, "Paris to London and back is twice about 340 km");
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using RouteGuide.Core.Statistics;
+using RouteGuide.Core.Rpc.Internal;
 
 namespace RouteGuide.Core.Tests.Statistics;
 
@@ -31,7 +32,7 @@ public class RouteRecorderTests
         statistics.FeatureCount.Should().Be(4, "Mendham is passed twice and the unnamed place twice");
         var expected = route.Zip(route.Skip(1), Haversine.DistanceMetres).Sum();
         statistics.DistanceMetres.Should().Be(expected);
-        statistics.SummaryDistanceMetres.Should().Be((int)Math.Floor(expected));
+        statistics.ToSummary().Distance.Should().Be((int)Math.Floor(expected));
     }
 
     [Test]
@@ -80,7 +81,7 @@ public class RouteRecorderTests
 
         var statistics = recorder.GetStatistics();
         statistics.Elapsed.Should().Be(TimeSpan.FromMilliseconds(7_999));
-        statistics.SummaryElapsedSeconds.Should().Be(7, "whole seconds are rounded down, as the Go server does");
+        statistics.ToSummary().ElapsedTime.Should().Be(7, "whole seconds are rounded down, as the Go server does");
     }
 
     [Test]
@@ -120,9 +121,9 @@ public class RouteRecorderTests
         var statistics = recorder.GetStatistics();
         statistics.DistanceMetres.Should().BeApproximately(108 * Haversine.MaxDistanceMetres, 1e-3);
         statistics.DistanceMetres.Should().BeGreaterThan(int.MaxValue);
-        statistics.SummaryDistanceMetres.Should().Be(int.MaxValue);
-        statistics.SummaryElapsedSeconds.Should().Be(int.MaxValue);
-        statistics.SummaryPointCount.Should().Be(109);
+        statistics.ToSummary().Distance.Should().Be(int.MaxValue);
+        statistics.ToSummary().ElapsedTime.Should().Be(int.MaxValue);
+        statistics.ToSummary().PointCount.Should().Be(109);
     }
 
     [Test]

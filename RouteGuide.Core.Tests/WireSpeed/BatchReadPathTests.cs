@@ -2,10 +2,12 @@ using System.Net;
 using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
+using Grpc.AspNetCore.Server;
 using Microsoft.Extensions.DependencyInjection;
 using RouteGuide.Core.AspNetCore.Internal;
 using RouteGuide.Core.Protocol;
 using RouteGuide.Core.Rpc;
+using RouteGuide.Core.Rpc.Internal;
 using RouteGuide.Core.Statistics;
 using RouteGuide.Core.Tests.Harness;
 using RouteGuide.Core.Tests.Reliability;
@@ -38,7 +40,7 @@ public class BatchReadPathTests(WirePath path)
         response.GrpcStatus.Should().Be("0", response.ToString());
         var summary = RouteSummary.Parser.ParseFrom(response.Body.AsSpan(5));
         var expected = Routes.RecordLocally(route, Catalog);
-        (summary.PointCount, summary.FeatureCount, summary.Distance).Should().Be((300, (int)expected.FeatureCount, expected.SummaryDistanceMetres));
+        (summary.PointCount, summary.FeatureCount, summary.Distance).Should().Be((300, (int)expected.FeatureCount, expected.ToSummary().Distance));
         BatchedCalls(host).Should().Be(path == WirePath.Fast ? 1 : 0);
     }
 
@@ -70,7 +72,7 @@ public class BatchReadPathTests(WirePath path)
         var summary = await host.Client.RecordRouteAsync(route, new CallOptions(gzip, DateTime.UtcNow.Add(SafetyTimeout)));
 
         var expected = Routes.RecordLocally(route, Catalog);
-        (summary.PointCount, summary.FeatureCount, summary.Distance).Should().Be((2_000, (int)expected.FeatureCount, expected.SummaryDistanceMetres));
+        (summary.PointCount, summary.FeatureCount, summary.Distance).Should().Be((2_000, (int)expected.FeatureCount, expected.ToSummary().Distance));
         BatchedCalls(host).Should().Be(0);
     }
 
@@ -80,7 +82,7 @@ public class BatchReadPathTests(WirePath path)
         await using var host = await RouteGuideTestHost.StartAsync(
             HostFlavour.Loopback,
             Catalog,
-            configureServices: services => services.AddGrpc().AddServiceOptions<RouteGuideService>(options => options.MaxReceiveMessageSize = 16),
+            configureServices: services => services.PostConfigure<GrpcServiceOptions<RouteGuideService>>(options => options.MaxReceiveMessageSize = 16),
             wirePath: path);
         using var http = RawGrpc.CreateClient();
         using var safety = new CancellationTokenSource(SafetyTimeout);
@@ -112,7 +114,7 @@ public class BatchReadPathTests(WirePath path)
         var expected = Routes.RecordLocally(LongRoute(Count), Catalog);
         summary.PointCount.Should().Be(Count);
         summary.FeatureCount.Should().Be((int)expected.FeatureCount);
-        summary.Distance.Should().Be(expected.SummaryDistanceMetres);
+        summary.Distance.Should().Be(expected.ToSummary().Distance);
         host.Errors.Should().BeEmpty();
     }
 

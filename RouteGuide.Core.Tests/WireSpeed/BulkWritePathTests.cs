@@ -128,7 +128,7 @@ public class BulkWritePathTests
         var summary = await channel.CreateRouteGuideClient().RecordRouteAsync(route, deadline: DateTime.UtcNow.Add(SafetyTimeout));
 
         var expected = Routes.RecordLocally(route, Catalog);
-        (summary.PointCount, summary.Distance).Should().Be((5_000, expected.SummaryDistanceMetres));
+        (summary.PointCount, summary.Distance).Should().Be((5_000, expected.ToSummary().Distance));
         handler!.Counters.BulkCalls.Should().Be(0);
     }
 

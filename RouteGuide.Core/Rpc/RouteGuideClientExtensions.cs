@@ -16,19 +16,15 @@ namespace RouteGuide.Core.Rpc;
 /// message, not a generic write error. When <c>cancellationToken</c> (or the one in the
 /// <see cref="CallOptions"/>) is cancelled, the call is cancelled on the wire and an
 /// <see cref="OperationCanceledException"/> is thrown. A passed deadline is an <see cref="RpcException"/>
-/// with <see cref="StatusCode.DeadlineExceeded"/>. A call cut off because the server closed the connection
-/// in an orderly way (it is shutting down), or reset the stream with HTTP/2 <c>NO_ERROR</c> and no status,
-/// is an <see cref="RpcException"/> with <see cref="StatusCode.Unavailable"/>, where Grpc.Net.Client alone
-/// reports <see cref="StatusCode.Internal"/>. An exception thrown by the point source cancels the call
+/// with <see cref="StatusCode.DeadlineExceeded"/>. A RouteGuide server that shuts down ends streaming
+/// calls with <see cref="StatusCode.Unavailable"/> itself; a connection that is cut off without a status
+/// is reported as Grpc.Net.Client reports it (docs/rpc.md). An exception thrown by the point source cancels the call
 /// and propagates unchanged, whatever its type. A point that the channel refuses to send (larger than its
 /// <c>MaxSendMessageSize</c>) fails with that write's <see cref="RpcException"/> and cancels the call.
 /// </para>
 /// </remarks>
 public static class RouteGuideClientExtensions
 {
-    /// <summary>How long a write that failed with the transport waits for the call's status.</summary>
-    private static readonly TimeSpan WriteFailureGrace = TimeSpan.FromSeconds(5);
-
     /// <summary>Streams the points of a route and returns the server's summary.</summary>
     /// <param name="client">The generated client.</param>
     /// <param name="points">The route, in order. Enumerated once, lazily.</param>
@@ -111,33 +107,14 @@ public static class RouteGuideClientExtensions
                 throw new OperationCanceledException("RecordRoute was cancelled.", cause, cancellationToken);
             }
 
-            // A write fails when the call has already ended: if the server ended it, its status is the
-            // real answer, so surface that rather than the write error. A message the channel refuses
-            // to send (over its MaxSendMessageSize) leaves the call open: that error is the answer at
-            // once, and leaving this method cancels the call. Anything else (the transport broke)
-            // waits, a little and cancellably, for the call's status to arrive.
-            if (!call.ResponseAsync.IsCompleted && cause is not RpcException { StatusCode: StatusCode.ResourceExhausted })
+            // A write fails once the call has ended (the server failed it, the transport broke): the
+            // call's status is the answer. A point the channel refuses to send (over its
+            // MaxSendMessageSize) leaves the call open: that error is the answer, and leaving this method
+            // cancels the call.
+            if (cause is RpcException { StatusCode: StatusCode.ResourceExhausted } && !call.ResponseAsync.IsCompleted)
             {
-                try
-                {
-                    await call.ResponseAsync.WaitAsync(WriteFailureGrace, cancellationToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-                {
-                    throw new OperationCanceledException("RecordRoute was cancelled.", cause, cancellationToken);
-                }
-                catch (Exception e) when (e is TimeoutException or RpcException)
-                {
-                    // No status in time (the write's error is all there is), or an error status: below.
-                }
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(cause);
             }
-
-            if (call.ResponseAsync.IsCompleted)
-            {
-                await AwaitResponseAsync(call, cancellationToken).ConfigureAwait(false);
-            }
-
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(cause);
         }
 
         return await AwaitResponseAsync(call, cancellationToken).ConfigureAwait(false);
@@ -162,31 +139,6 @@ public static class RouteGuideClientExtensions
         {
             throw new OperationCanceledException("RecordRoute was cancelled.", e, cancellationToken);
         }
-        catch (RpcException e) when (e.StatusCode == StatusCode.Internal && ClosedByServer(e.Status.DebugException))
-        {
-            // Grpc.Net.Client reports a stream cut off by the server's orderly close of the connection
-            // (HTTP/2 GOAWAY with NO_ERROR, as a server that shuts down sends it) as a protocol error,
-            // Internal. The server went away: that is Unavailable, as other gRPC clients report it, and
-            // a call that may be retried elsewhere. Grpc.Net.Client reports a stream reset with NO_ERROR
-            // and no status the same way, so that is Unavailable here too (the gRPC mapping of HTTP/2
-            // codes would say Internal): either way the server stopped the call without an error.
-            throw new RpcException(
-                new Status(StatusCode.Unavailable, $"The server closed the connection before it answered. {e.Status.Detail}", e.Status.DebugException),
-                e.Trailers);
-        }
-    }
-
-    private static bool ClosedByServer(Exception? error)
-    {
-        for (; error is not null; error = error.InnerException)
-        {
-            if (error is HttpProtocolException { ErrorCode: 0 })
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private static void CancelQuietly(CancellationTokenSource source)

@@ -10,11 +10,12 @@ namespace RouteGuide.Core.Rpc;
 public static class RouteGuideServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="RouteGuideService"/> as a singleton with, unless already registered:
+    /// Registers <see cref="RouteGuideService"/> and its <see cref="RouteGuideCallPolicy"/> as singletons with, unless already registered:
     /// <see cref="TimeProvider.System"/>, <see cref="FeatureCatalog.Default"/> as the <see cref="IFeatureLookup"/>,
     /// <see cref="RouteRecorderOptions.Default"/>, a <see cref="RouteRecorderFactory"/> over those, and
     /// <see cref="RouteGuideServiceOptions.Default"/>. Register your own of any of these first to replace it.
-    /// Then map it with ASP.NET Core's <c>app.MapGrpcService&lt;RouteGuideService&gt;()</c>.
+    /// ASP.NET Core hosts call <c>AddRouteGuideServer()</c> (RouteGuide.Core.AspNetCore), which calls this and
+    /// applies the policy; other gRPC hosts add the policy as a server interceptor.
     /// </summary>
     /// <param name="services">The container.</param>
     /// <returns>The same container, for chaining.</returns>
@@ -29,6 +30,7 @@ public static class RouteGuideServiceCollectionExtensions
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<RouteRecorderOptions>()));
         services.TryAddSingleton(RouteGuideServiceOptions.Default);
+        services.TryAddSingleton(provider => new RouteGuideCallPolicy(provider.GetService<ILogger<RouteGuideCallPolicy>>()));
         services.TryAddSingleton(provider => new RouteGuideService(
             provider.GetRequiredService<IFeatureLookup>(),
             provider.GetRequiredService<IRouteRecorderFactory>(),

@@ -2,8 +2,8 @@ namespace RouteGuide.Core.Statistics;
 
 /// <summary>
 /// The statistics of a route: what a RouteGuide server reports in its <c>RouteSummary</c>, kept
-/// at full precision. The <c>Summary…</c> properties give the 32-bit wire values, which saturate at
-/// <see cref="int.MaxValue"/> instead of wrapping to negative numbers.
+/// exactly, at full precision. (The wire's <c>RouteSummary</c> holds 32-bit values: the gRPC adapter
+/// saturates them at <see cref="int.MaxValue"/> instead of wrapping to negative numbers.)
 /// </summary>
 public readonly record struct RouteStatistics
 {
@@ -44,22 +44,4 @@ public readonly record struct RouteStatistics
 
     /// <summary>The time from the start of the route (the start of the call) until these statistics were taken.</summary>
     public TimeSpan Elapsed { get; }
-
-    /// <summary><see cref="PointCount"/> as the summary's int32, saturated at <see cref="int.MaxValue"/>.</summary>
-    public int SummaryPointCount => Saturate(PointCount);
-
-    /// <summary><see cref="FeatureCount"/> as the summary's int32, saturated at <see cref="int.MaxValue"/>.</summary>
-    public int SummaryFeatureCount => Saturate(FeatureCount);
-
-    /// <summary>
-    /// <see cref="DistanceMetres"/> rounded down to whole metres, saturated at <see cref="int.MaxValue"/>.
-    /// The total is rounded once; the Go reference server truncates every segment instead, so it reports
-    /// up to one metre per segment less.
-    /// </summary>
-    public int SummaryDistanceMetres => DistanceMetres >= int.MaxValue ? int.MaxValue : (int)Math.Floor(DistanceMetres);
-
-    /// <summary><see cref="Elapsed"/> in whole seconds (rounded down), saturated at <see cref="int.MaxValue"/>.</summary>
-    public int SummaryElapsedSeconds => Saturate(Elapsed.Ticks / TimeSpan.TicksPerSecond);
-
-    private static int Saturate(long value) => value >= int.MaxValue ? int.MaxValue : (int)value;
 }

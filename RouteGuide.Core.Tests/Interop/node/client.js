@@ -3,6 +3,8 @@
 //   node client.js feature TARGET LAT LON         print the Feature at a point
 //   node client.js list    TARGET LAT LON LAT LON print the Features in a rectangle
 //   node client.js chat    TARGET NOTES.json      send the notes, print every note received
+//   node client.js streaming TARGET CALLS         CALLS RecordRoute calls that stream points until the
+//                                                 server ends them; print each call's {code, details}
 'use strict';
 const fs = require('fs');
 const { grpc, routeguide } = require('./routeguide');
@@ -56,6 +58,37 @@ switch (mode) {
       call.write(note);
     }
     call.end();
+    break;
+  }
+  case 'streaming': {
+    // Bounded: at most a million points per call, and the 60 s deadline.
+    const calls = Number(rest[0]);
+    const endings = [];
+    for (let i = 0; i < calls; i++) {
+      let ended = false;
+      const call = client.recordRoute({ deadline: deadline() }, (error, summary) => {
+        ended = true;
+        endings[i] = error ? { code: error.code, details: error.details } : { code: 0, details: JSON.stringify(summary) };
+        if (endings.filter((e) => e).length === calls) {
+          done(null, endings);
+        }
+      });
+      let sent = 0;
+      const pump = () => {
+        while (!ended && sent < 1000000) {
+          sent++;
+          if (!call.write(point(sent % 1000, sent % 2000))) {
+            call.once('drain', pump);
+            return;
+          }
+          if (sent % 100 === 0) {
+            setImmediate(pump);
+            return;
+          }
+        }
+      };
+      pump();
+    }
     break;
   }
   default:

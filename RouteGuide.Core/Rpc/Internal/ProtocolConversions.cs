@@ -10,13 +10,21 @@ internal static class ProtocolConversions
 
     public static Feature ToFeature(this CatalogFeature feature) => new() { Name = feature.Name, Location = feature.Location.ToPoint() };
 
+    /// <summary>
+    /// The wire's summary of <paramref name="statistics"/>: each value as an int32 saturated at
+    /// <see cref="int.MaxValue"/> instead of wrapping; the distance is the total rounded down to whole
+    /// metres (the Go reference server truncates every segment instead, so it reports up to one metre per
+    /// segment less) and the elapsed time is rounded down to whole seconds.
+    /// </summary>
     public static RouteSummary ToSummary(this RouteStatistics statistics) => new()
     {
-        PointCount = statistics.SummaryPointCount,
-        FeatureCount = statistics.SummaryFeatureCount,
-        Distance = statistics.SummaryDistanceMetres,
-        ElapsedTime = statistics.SummaryElapsedSeconds,
+        PointCount = Saturate(statistics.PointCount),
+        FeatureCount = Saturate(statistics.FeatureCount),
+        Distance = statistics.DistanceMetres >= int.MaxValue ? int.MaxValue : (int)Math.Floor(statistics.DistanceMetres),
+        ElapsedTime = Saturate(statistics.Elapsed.Ticks / TimeSpan.TicksPerSecond),
     };
+
+    private static int Saturate(long value) => value >= int.MaxValue ? int.MaxValue : (int)value;
 
     /// <summary>Converts a point from the wire, or explains which field is wrong.</summary>
     public static bool TryToGeoPoint(Point? point, string what, out GeoPoint result, out string problem)
