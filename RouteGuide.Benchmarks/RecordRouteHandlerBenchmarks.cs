@@ -1,5 +1,8 @@
 using System.Buffers;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using RouteGuide.Core.Protocol;
 using RouteGuide.Core.Rpc;
 using RouteGuide.Core.Statistics;
@@ -13,6 +16,11 @@ namespace RouteGuide.Benchmarks;
 /// then record); <see cref="StandardPath"/> gets each point parsed into a new <see cref="Point"/>, as
 /// Grpc.AspNetCore's reader hands them over. Times are per point (<c>OperationsPerInvoke</c>).
 /// </summary>
+/// <remarks>
+/// BenchmarkDotNet's default job, run in process: building a separate benchmark project can take longer
+/// than BenchmarkDotNet's two-minute build timeout on a loaded 2-core machine.
+/// </remarks>
+[Config(typeof(Configuration))]
 [MemoryDiagnoser]
 public class RecordRouteHandlerBenchmarks
 {
@@ -45,4 +53,9 @@ public class RecordRouteHandlerBenchmarks
     [Benchmark(Baseline = true, OperationsPerInvoke = Points)]
     public int StandardPath() =>
         _standard.RecordRoute(new InProcessCall.ParsingReader(_body), _context).GetAwaiter().GetResult().PointCount;
+
+    private sealed class Configuration : ManualConfig
+    {
+        public Configuration() => AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance));
+    }
 }

@@ -101,39 +101,44 @@ internal sealed class RequestBodyPointReader : IPointBatchReader
 
     /// <summary>
     /// Decodes every complete message at the start of <paramref name="buffer"/> into the batch (up to
-    /// its capacity) and stops at the first failure, which it returns rather than throws.
+    /// its capacity) and stops at the first failure, which it returns rather than throws. Messages are
+    /// cut straight from each segment's span; only one that straddles segments goes through a
+    /// <see cref="SequenceReader{T}"/> and a copy.
     /// </summary>
     private int CutMessages(in ReadOnlySequence<byte> buffer, out SequencePosition consumed, out Exception? failure)
     {
-        var reader = new SequenceReader<byte>(buffer);
+        var rest = buffer;
         var count = 0;
+        var offset = 0;
         failure = null;
         try
         {
-            while (count < _points.Length)
+            while (count < _points.Length && !rest.IsEmpty)
             {
-                var span = reader.UnreadSpan;
-                if (!TryReadHeader(ref reader, span, out var compressed, out var length))
+                var span = rest.FirstSpan;
+                while (count < _points.Length && span.Length - offset >= PointWireFormat.MessageHeaderLength)
+                {
+                    var length = CheckHeader(span[offset], BinaryPrimitives.ReadUInt32BigEndian(span[(offset + 1)..]), out var compressed);
+                    var start = offset + PointWireFormat.MessageHeaderLength;
+                    if (span.Length - start < length)
+                    {
+                        break;
+                    }
+
+                    ThrowIfCompressed(compressed);
+                    var decoded = PointWireFormat.Decode(span.Slice(start, length));
+                    _points[count++] = decoded;
+                    offset = start + length;
+                }
+
+                rest = rest.Slice(offset);
+                offset = 0;
+                if (count == _points.Length || !TryCutStraddling(ref rest, out var point))
                 {
                     break;
                 }
 
-                if (reader.Remaining < PointWireFormat.MessageHeaderLength + length)
-                {
-                    break;
-                }
-
-                if (compressed)
-                {
-                    throw new RpcException(_identityEncoding ? CompressedWithIdentity : CompressedWithoutEncoding);
-                }
-
-                var end = PointWireFormat.MessageHeaderLength + length;
-                _points[count] = span.Length >= end
-                    ? PointWireFormat.Decode(span[PointWireFormat.MessageHeaderLength..end])
-                    : DecodeSplit(reader, length);
-                count++;
-                reader.Advance(end);
+                _points[count++] = point;
             }
         }
         catch (Exception e) when (e is RpcException or InvalidDataException or InvalidProtocolBufferException)
@@ -141,35 +146,36 @@ internal sealed class RequestBodyPointReader : IPointBatchReader
             failure = e;
         }
 
-        consumed = reader.Position;
+        consumed = rest.Slice(offset).Start;
         return count;
     }
 
-    /// <summary>Reads and checks a message header at the reader's position, without moving it.</summary>
-    /// <returns><see langword="false"/> when fewer than five bytes are buffered.</returns>
-    private bool TryReadHeader(ref SequenceReader<byte> reader, ReadOnlySpan<byte> span, out bool compressed, out int length)
+    /// <summary>Cuts one message that does not lie within the first segment of <paramref name="rest"/>, if it is all there.</summary>
+    private bool TryCutStraddling(ref ReadOnlySequence<byte> rest, out WirePoint point)
     {
-        byte flag;
-        uint declared;
-        if (span.Length >= PointWireFormat.MessageHeaderLength)
+        point = default;
+        var reader = new SequenceReader<byte>(rest);
+        Span<byte> header = stackalloc byte[PointWireFormat.MessageHeaderLength];
+        if (!reader.TryCopyTo(header))
         {
-            flag = span[0];
-            declared = BinaryPrimitives.ReadUInt32BigEndian(span[1..]);
-        }
-        else
-        {
-            Span<byte> header = stackalloc byte[PointWireFormat.MessageHeaderLength];
-            if (!reader.TryCopyTo(header))
-            {
-                compressed = false;
-                length = 0;
-                return false;
-            }
-
-            flag = header[0];
-            declared = BinaryPrimitives.ReadUInt32BigEndian(header[1..]);
+            return false;
         }
 
+        var length = CheckHeader(header[0], BinaryPrimitives.ReadUInt32BigEndian(header[1..]), out var compressed);
+        if (reader.Remaining < PointWireFormat.MessageHeaderLength + length)
+        {
+            return false;
+        }
+
+        ThrowIfCompressed(compressed);
+        point = DecodeSplit(reader, length);
+        rest = rest.Slice(PointWireFormat.MessageHeaderLength + length);
+        return true;
+    }
+
+    /// <summary>Checks a message header (as Grpc.AspNetCore does, before the message is all in) and returns the message's length.</summary>
+    private int CheckHeader(byte flag, uint declared, out bool compressed)
+    {
         compressed = flag switch
         {
             0 => false,
@@ -186,8 +192,15 @@ internal sealed class RequestBodyPointReader : IPointBatchReader
             throw new RpcException(MessageTooLarge);
         }
 
-        length = (int)declared;
-        return true;
+        return (int)declared;
+    }
+
+    private void ThrowIfCompressed(bool compressed)
+    {
+        if (compressed)
+        {
+            throw new RpcException(_identityEncoding ? CompressedWithIdentity : CompressedWithoutEncoding);
+        }
     }
 
     /// <summary>Decodes a message that spans buffer segments from a contiguous copy.</summary>
