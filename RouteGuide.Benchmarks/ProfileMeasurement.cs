@@ -11,7 +11,7 @@ using RouteGuideClient = RouteGuide.Core.Protocol.RouteGuide.RouteGuideClient;
 namespace RouteGuide.Benchmarks;
 
 /// <summary>
-/// <c>profile [points] [stockPoints]</c>: where the time and allocations of a point go, by stopwatch,
+/// <c>profile [points] [stockPoints] [bufferKiB]</c>: where the time and allocations of a point go, by stopwatch,
 /// CPU time and allocation counters (not BenchmarkDotNet). First whole calls against two child servers
 /// (batch read path on, and off), with the new paths, the standard paths and the stock client, and both
 /// processes' CPU time and managed allocations per point; then the server's own pieces in this process:
@@ -24,6 +24,7 @@ internal static class ProfileMeasurement
     {
         var fastPoints = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 2_000_000;
         var stockPoints = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200_000;
+        var bufferKiB = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : CoalescingOptions.Default.BufferSize / 1024;
         var points = RoutePoints.Create(Math.Max(fastPoints, stockPoints));
 
         // Two servers, the same program: one with the batch read path (the default), one without.
@@ -31,7 +32,13 @@ internal static class ProfileMeasurement
         using (var standardServer = ServerProcess.Start(standardRead: true))
         {
             CoalescingHandler handler = null!;
-            using var newPaths = RouteGuideChannel.ForAddress(batchServer.Address, options => handler = (CoalescingHandler)options.HttpHandler!);
+            // The handler of RouteGuideChannel.ForAddress, with its buffer size as given.
+            using var newPaths = RouteGuideChannel.ForAddress(batchServer.Address, options =>
+            {
+                var standard = (CoalescingHandler)options.HttpHandler!;
+                options.HttpHandler = handler = new CoalescingHandler(standard.InnerHandler!, CoalescingOptions.Default with { BufferSize = bufferKiB * 1024 });
+                handler.AllowBulkWrites(options.MaxSendMessageSize);
+            });
             using var standardPaths = RouteGuideChannel.ForAddress(standardServer.Address, options => ((CoalescingHandler)options.HttpHandler!).RefuseBulkWrites());
             using var stockToBatch = GrpcChannel.ForAddress(batchServer.Address);
             using var stockToStandard = GrpcChannel.ForAddress(standardServer.Address);
