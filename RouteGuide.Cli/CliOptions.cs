@@ -8,25 +8,34 @@ namespace RouteGuide.Cli;
 /// <summary>Options that several commands share, with their validation.</summary>
 internal static class CliOptions
 {
-    /// <summary><c>--target URL</c>: a RouteGuide server, http:// (HTTP/2 cleartext) or https://.</summary>
-    public static Option<string> Target(bool required)
+    /// <summary>
+    /// <c>--target URL</c>: the RouteGuide server, or several instances of it (repeat the option, or separate
+    /// URLs with commas), or a <c>dns:///host:port</c> name; calls are spread over instances round-robin.
+    /// </summary>
+    public static Option<string[]> Target(bool required)
     {
-        var option = new Option<string>("--target")
+        var option = new Option<string[]>("--target")
         {
-            Description = "The RouteGuide server, e.g. http://127.0.0.1:50051 (HTTP/2 cleartext) or https://host:443.",
+            Description = "The RouteGuide server, e.g. http://127.0.0.1:50051 (HTTP/2 cleartext) or https://host:443. Repeat it, or separate URLs with commas, "
+                + "to spread calls round-robin over several instances; or give dns:///host:port to spread them over every address of that name.",
             HelpName = "URL",
             Required = required,
+            Arity = ArgumentArity.OneOrMore,
+            AllowMultipleArgumentsPerToken = false,
         };
         option.Validators.Add(result =>
         {
-            var value = result.GetValueOrDefault<string>();
-            if (value is not null && ParseTarget(value) is null)
+            if (result.GetValueOrDefault<string[]>() is { } values && ServerTargets.Parse(values, out var problem) is null)
             {
-                result.AddError($"--target must be an http:// or https:// URL such as http://127.0.0.1:50051, not '{value}'.");
+                result.AddError(problem);
             }
         });
         return option;
     }
+
+    /// <summary>The servers given to <c>--target</c>, already validated; <see langword="null"/> when the option is absent.</summary>
+    public static ServerTargets? GetTargets(this ParseResult parseResult, Option<string[]> option) =>
+        parseResult.GetValue(option) is { Length: > 0 } values ? ServerTargets.Parse(values, out _) : null;
 
     /// <summary>The URL given to <c>--target</c>, or <see langword="null"/> when it is not an absolute http(s) URL.</summary>
     public static Uri? ParseTarget(string value) =>
@@ -73,6 +82,48 @@ internal static class CliOptions
         option.CustomParser = result => ParseWholeNumber(result, option.Name, minimum, maximum);
         return option;
     }
+
+    /// <summary>
+    /// An optional duration option: a positive number with a unit, <c>500ms</c>, <c>30s</c>, <c>2m</c> or
+    /// <c>1h</c>, or a number of seconds alone; anything else is a usage error naming the option and the value.
+    /// </summary>
+    public static Option<TimeSpan?> Duration(string name, string description)
+    {
+        var option = new Option<TimeSpan?>(name) { Description = description, HelpName = "TIME" };
+        option.CustomParser = result =>
+        {
+            var text = result.Tokens[0].Value;
+            if (ParseDuration(text) is { } duration)
+            {
+                return duration;
+            }
+
+            result.AddError($"{name} must be a positive time such as 30s, 500ms, 2m or 1h, not '{text}'.");
+            return null;
+        };
+        return option;
+    }
+
+    /// <summary>A positive duration written as <c>500ms</c>, <c>30s</c>, <c>2m</c>, <c>1h</c> or <c>30</c> (seconds), up to a day; otherwise null.</summary>
+    public static TimeSpan? ParseDuration(string text)
+    {
+        (string Suffix, double Seconds)[] units = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), (string.Empty, 1)];
+        var (suffix, seconds) = units.First(unit => text.EndsWith(unit.Suffix, StringComparison.OrdinalIgnoreCase));
+        var number = text[..^suffix.Length];
+        if (number.Length == 0 || !char.IsAsciiDigit(number[0])
+            || !double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value))
+        {
+            return null;
+        }
+
+        var total = value * seconds;
+        return total is > 0 and <= 86_400 ? TimeSpan.FromSeconds(total) : null;
+    }
+
+    /// <summary>A duration as people write it: <c>500 ms</c>, <c>30 s</c>, <c>2.5 s</c>.</summary>
+    public static string Display(this TimeSpan duration) => duration < TimeSpan.FromSeconds(1)
+        ? string.Create(CultureInfo.InvariantCulture, $"{duration.TotalMilliseconds:0.###} ms")
+        : string.Create(CultureInfo.InvariantCulture, $"{duration.TotalSeconds:0.###} s");
 
     /// <summary>Whether <paramref name="option"/> was written on the command line (not just defaulted).</summary>
     public static bool IsGiven(this SymbolResult result, Option option) => result.GetResult(option) is { Implicit: false };

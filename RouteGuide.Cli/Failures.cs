@@ -1,4 +1,5 @@
 using Grpc.Core;
+using RouteGuide.Cli.Tls;
 using RouteGuide.Core.Statistics;
 
 namespace RouteGuide.Cli;
@@ -11,14 +12,35 @@ internal static class Failures
     /// <param name="command">The command's name, e.g. <c>record</c>, to prefix the line; empty for the root command.</param>
     /// <param name="exception">What went wrong.</param>
     /// <param name="target">The server the command talked to, when it got that far.</param>
+    /// <param name="deadline">The <c>--deadline</c> of the command's calls, if it had one.</param>
+    /// <param name="tls">The client's TLS, for a command that called an https:// server.</param>
     /// <returns>The exit code: see <see cref="ExitCodes"/>.</returns>
-    public static int Report(TextWriter error, string command, Exception exception, Uri? target = null)
+    public static int Report(TextWriter error, string command, Exception exception, Uri? target = null, TimeSpan? deadline = null, ClientTls? tls = null) =>
+        Report(error, command, exception, target is null ? null : ServerTargets.Single(target), deadline, tls);
+
+    /// <summary>Writes one line describing <paramref name="exception"/> and returns the exit code for it.</summary>
+    /// <param name="error">Where the line goes (stderr).</param>
+    /// <param name="command">The command's name, e.g. <c>record</c>, to prefix the line; empty for the root command.</param>
+    /// <param name="exception">What went wrong.</param>
+    /// <param name="targets">The servers the command talked to, when it got that far.</param>
+    /// <param name="deadline">The command's <c>--deadline</c>, if it had one.</param>
+    /// <param name="tls">The client's TLS settings, if the target was https://.</param>
+    /// <returns>The exit code: see <see cref="ExitCodes"/>.</returns>
+    public static int Report(TextWriter error, string command, Exception exception, ServerTargets? targets, TimeSpan? deadline = null, ClientTls? tls = null)
     {
-        var server = target is null ? "the RouteGuide server" : $"the RouteGuide server at {target.Display()}";
+        var server = targets switch
+        {
+            null => "the RouteGuide server",
+            { IsBalanced: true } => $"the RouteGuide servers at {targets.Display()}",
+            _ => $"the RouteGuide server at {targets.Display()}",
+        };
         var (exitCode, message) = exception switch
         {
             CommandException e => (e.ExitCode, e.Message),
             FeatureCatalogException e => (ExitCodes.InputError, e.Message),
+            RpcException e when tls?.DescribeRefusal(e) is { } refusal => (ExitCodes.Failure, $"cannot talk to {server}: {refusal}"),
+            RpcException e when targets is not null && TlsFailure.Describe(e, targets.First) is { } failure => (ExitCodes.Failure, $"cannot talk to {server}: {failure}"),
+            RpcException { StatusCode: StatusCode.DeadlineExceeded } when deadline is { } limit => (ExitCodes.Failure, $"the call to {server} did not finish within --deadline {limit.Display()}."),
             RpcException { StatusCode: StatusCode.Unavailable } e => (ExitCodes.Failure, $"cannot reach {server}: {Detail(e)}"),
             RpcException { StatusCode: StatusCode.InvalidArgument } e => (ExitCodes.InputError, $"{server} rejected the route: {e.Status.Detail}"),
             RpcException { StatusCode: StatusCode.Cancelled } => (ExitCodes.Cancelled, "cancelled."),
@@ -32,23 +54,11 @@ internal static class Failures
         return exitCode;
     }
 
-    /// <summary>The most telling message of a failed call: the innermost cause (e.g. "Connection refused") or the status detail.</summary>
-    private static string Detail(RpcException e)
-    {
-        var cause = e.Status.DebugException;
-        while (cause?.InnerException is { } inner)
-        {
-            cause = inner;
-        }
-
-        var detail = e.Status.Detail;
-        if (cause is null || string.IsNullOrWhiteSpace(cause.Message) || detail.Contains(cause.Message, StringComparison.Ordinal))
-        {
-            return detail;
-        }
-
-        return $"{detail.TrimEnd('.')} ({cause.Message.TrimEnd('.')}).";
-    }
+    /// <summary>
+    /// The status detail of a failed call. Grpc.Net.Client puts the transport's own cause in it (e.g. "Connection
+    /// refused"); the status's debugging exception is documented as not to be relied on, so it is not read.
+    /// </summary>
+    private static string Detail(RpcException e) => e.Status.Detail;
 
     private static string OneLine(string message) =>
         string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));

@@ -8,7 +8,9 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using RouteGuide.Cli.Tls;
 using RouteGuide.Core.AspNetCore;
+using RouteGuide.Core.Redis;
 using RouteGuide.Core.Statistics;
 
 namespace RouteGuide.Cli;
@@ -42,11 +44,21 @@ internal sealed class InProcessServer : IAsyncDisposable
     /// <param name="port">The port on 127.0.0.1; 0 for any free port. Ignored when <paramref name="urls"/> is given.</param>
     /// <param name="urls">ASP.NET Core URLs to listen on instead (separated by ';'), e.g. <c>http://127.0.0.1:6000</c>.</param>
     /// <param name="logCalls">Log each call, in one line, on the console; otherwise log nothing.</param>
+    /// <param name="redis">Keep RouteChat's notes in the Redis at this <c>host:port</c>, shared with other servers using it; in this process's memory when null.</param>
+    /// <param name="tls">Serve HTTPS with this certificate (every address when <paramref name="urls"/> is null, its https:// ones otherwise); null for h2c.</param>
+    /// <param name="configureServer">Sets the connection limits and services; the defaults of <see cref="RouteGuideServerOptions"/> otherwise.</param>
     /// <param name="cancellationToken">Abandons the start.</param>
     /// <returns>The running server; dispose it to stop it.</returns>
     /// <exception cref="CommandException">The server cannot listen where asked (exit code 1).</exception>
     public static async Task<InProcessServer> StartAsync(
-        IFeatureLookup catalog, int port = 0, string? urls = null, bool logCalls = false, CancellationToken cancellationToken = default)
+        IFeatureLookup catalog,
+        int port = 0,
+        string? urls = null,
+        bool logCalls = false,
+        string? redis = null,
+        ServerTls? tls = null,
+        Action<RouteGuideServerOptions>? configureServer = null,
+        CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
@@ -76,16 +88,40 @@ internal sealed class InProcessServer : IAsyncDisposable
             }
         });
         builder.Services.AddSingleton(catalog);
-        builder.Services.AddRouteGuideServer();
+        builder.Services.AddRouteGuideServer(configureServer ?? (_ => { }));
+        if (redis is not null)
+        {
+            builder.Services.AddRouteGuideRedisNotes(redis);
+        }
+
+        if (tls is not null)
+        {
+            // The slim builder leaves out HTTPS for configured URLs unless asked.
+            builder.WebHost.UseKestrelHttpsConfiguration();
+        }
 
         if (urls is null)
         {
-            builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port, listen => listen.Protocols = HttpProtocols.Http2));
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http2;
+                if (tls is not null)
+                {
+                    listen.UseHttps(tls.Apply);
+                }
+            }));
         }
         else
         {
             builder.WebHost.UseUrls(urls);
-            builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen => listen.Protocols = HttpProtocols.Http2));
+            builder.WebHost.ConfigureKestrel(kestrel =>
+            {
+                kestrel.ConfigureEndpointDefaults(listen => listen.Protocols = HttpProtocols.Http2);
+                if (tls is not null)
+                {
+                    kestrel.ConfigureHttpsDefaults(tls.Apply);
+                }
+            });
         }
 
         var app = builder.Build();

@@ -13,26 +13,41 @@ namespace RouteGuide.Cli;
 /// </summary>
 internal static class PointsFile
 {
-    private const string Expected = "expected a JSON array of {\"latitude\":..,\"longitude\":..} objects in E7 units";
+    /// <summary>The points format, for messages about a file that does not follow it.</summary>
+    private static readonly JsonProblem.Shape PointsShape = new(
+        "an array of points such as [{\"latitude\":407838351,\"longitude\":-746143763}]",
+        "a point, an object such as {\"latitude\":407838351,\"longitude\":-746143763}",
+        new Dictionary<string, string>());
 
     /// <summary>Loads the points, checking that each one is a valid location.</summary>
     /// <param name="path">The file.</param>
     /// <returns>The points, in order; at least one.</returns>
     public static Point[] Load(string path)
     {
-        List<PointJson?>? entries;
+        if (Directory.Exists(path))
+        {
+            throw CommandException.Input($"the points file {path} is a directory; give the path of a .json file.");
+        }
+
+        byte[] json;
         try
         {
-            using var stream = File.OpenRead(path);
-            entries = JsonSerializer.Deserialize(stream, CliJsonContext.Default.ListPointJson);
+            json = File.ReadAllBytes(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
         {
             throw CommandException.Input($"cannot read the points file {path}: {e.Message}", e);
         }
+
+        List<PointJson?>? entries;
+        try
+        {
+            entries = JsonSerializer.Deserialize(json, CliJsonContext.Default.ListPointJson);
+        }
         catch (JsonException e)
         {
-            throw CommandException.Input(DescribeJsonError(path, e), e);
+            var finding = JsonProblem.Describe(e, json, PointsShape);
+            throw CommandException.Input($"points file {path}{(finding.HasPosition ? Position(e) : string.Empty)}: {Entry(finding.Entry)}{finding.Problem}.", e);
         }
         catch (Exception e) when (e is InvalidOperationException or DecoderFallbackException)
         {
@@ -41,7 +56,7 @@ internal static class PointsFile
 
         if (entries is null)
         {
-            throw CommandException.Input($"points file {path}: the JSON is null; {Expected}.");
+            throw CommandException.Input($"points file {path}: expected {PointsShape.Array}, found null.");
         }
 
         if (entries.Count == 0)
@@ -52,10 +67,10 @@ internal static class PointsFile
         var points = new Point[entries.Count];
         for (var i = 0; i < entries.Count; i++)
         {
-            var entry = entries[i] ?? throw CommandException.Input($"points file {path}: entry {i} is null; {Expected}.");
+            var entry = entries[i] ?? throw CommandException.Input($"points file {path}: {Entry(i)}expected {PointsShape.Entry}, found null.");
             if (!GeoPoint.IsValid(entry.Latitude, entry.Longitude))
             {
-                throw CommandException.Input($"points file {path}: entry {i}: {GeoPoint.DescribeRangeError(entry.Latitude, entry.Longitude)}");
+                throw CommandException.Input($"points file {path}: {Entry(i)}{GeoPoint.DescribeRangeError(entry.Latitude, entry.Longitude)}");
             }
 
             points[i] = new Point { Latitude = entry.Latitude, Longitude = entry.Longitude };
@@ -64,37 +79,9 @@ internal static class PointsFile
         return points;
     }
 
-    private static string DescribeJsonError(string path, JsonException e)
-    {
-        var where = e.LineNumber is { } line
-            ? string.Create(CultureInfo.InvariantCulture, $" (line {line + 1}, byte {(e.BytePositionInLine ?? 0) + 1})")
-            : string.Empty;
-        var entry = EntryIndexOf(e.Path) is { } index ? string.Create(CultureInfo.InvariantCulture, $"entry {index}: ") : string.Empty;
-        var at = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? string.Empty : $" at {e.Path}";
-        return $"points file {path}{where}: {entry}invalid JSON{at}: {WithoutPosition(e.Message)} ({Expected}).";
-    }
+    private static string Position(JsonException e) => e.LineNumber is { } line
+        ? string.Create(CultureInfo.InvariantCulture, $" (line {line + 1}, byte {(e.BytePositionInLine ?? 0) + 1})")
+        : string.Empty;
 
-    private static string WithoutPosition(string message)
-    {
-        // System.Text.Json appends " Path: ... | LineNumber: ... | BytePositionInLine: ..."; the position is reported separately.
-        var cut = message.IndexOf(" Path: ", StringComparison.Ordinal);
-        if (cut < 0)
-        {
-            cut = message.IndexOf(" LineNumber: ", StringComparison.Ordinal);
-        }
-
-        return (cut < 0 ? message : message[..cut]).TrimEnd('.');
-    }
-
-    private static int? EntryIndexOf(string? jsonPath)
-    {
-        // Paths look like "$[17].latitude".
-        if (jsonPath is null || !jsonPath.StartsWith("$[", StringComparison.Ordinal))
-        {
-            return null;
-        }
-
-        var end = jsonPath.IndexOf(']', StringComparison.Ordinal);
-        return end > 2 && int.TryParse(jsonPath.AsSpan(2, end - 2), NumberStyles.None, CultureInfo.InvariantCulture, out var index) ? index : null;
-    }
+    private static string Entry(int? index) => index is { } i ? string.Create(CultureInfo.InvariantCulture, $"entry {i}: ") : string.Empty;
 }

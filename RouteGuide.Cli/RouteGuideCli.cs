@@ -45,8 +45,7 @@ internal static class RouteGuideCli
         var command = parseResult.CommandResult.Command is RootCommand ? Name : $"{Name} {parseResult.CommandResult.Command.Name}";
         if (parseResult.Action is ParseErrorAction)
         {
-            var problems = string.Join(" ", parseResult.Errors.Select(e => e.Message.Trim()).Distinct());
-            await error.WriteLineAsync($"{command}: {problems} See '{command} --help'.");
+            await error.WriteLineAsync($"{command}: {UsageError.Describe(parseResult)} See '{command} --help'.");
             await error.FlushAsync(cancellationToken);
             return ExitCodes.InputError;
         }

@@ -1,10 +1,12 @@
 using Grpc.AspNetCore.Server;
 using Grpc.Core;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using RouteGuide.Core.AspNetCore.Internal;
 using RouteGuide.Core.Rpc;
 using RouteGuide.Core.Rpc.Internal;
@@ -23,6 +25,7 @@ public static class RouteGuideServerServiceCollectionExtensions
     /// RecordRoute reads its points in batches straight from the request body (no allocation per
     /// point), with the same statuses as Grpc.AspNetCore's reader; a compressed request, or a server
     /// interceptor of your own that wraps the request stream, gets Grpc.AspNetCore's reader instead.
+    /// The connection limits and services of <see cref="RouteGuideServerOptions"/> apply with their defaults.
     /// </para>
     /// <para>
     /// The service's calls run under <see cref="RouteGuideCallPolicy"/>, linked to the application's
@@ -51,7 +54,42 @@ public static class RouteGuideServerServiceCollectionExtensions
             options.Interceptors.Add<RouteGuideCallPolicy>();
             options.CompressionProviders = [new VerifiedGzipCompressionProvider(() => options.MaxReceiveMessageSize)];
         });
+        AddEndpointServices(services);
         return grpc;
+    }
+
+    /// <summary>Registers the RouteGuide server as <see cref="AddRouteGuideServer(IServiceCollection)"/> does, with its connection limits and services set by <paramref name="configure"/>.</summary>
+    /// <remarks>
+    /// For example <c>AddRouteGuideServer(server =&gt; server.EnableReflection = true)</c>. Calling it again
+    /// configures the same options further.
+    /// </remarks>
+    /// <param name="services">The application's services.</param>
+    /// <param name="configure">Sets the <see cref="RouteGuideServerOptions"/>.</param>
+    /// <returns>The gRPC server builder, to configure ASP.NET Core gRPC further.</returns>
+    public static IGrpcServerBuilder AddRouteGuideServer(this IServiceCollection services, Action<RouteGuideServerOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        var grpc = services.AddRouteGuideServer();
+        services.Configure(configure);
+        return grpc;
+    }
+
+    /// <summary>Kestrel's limits, the health service and reflection: registered always, mapped by MapRouteGuide as the options say.</summary>
+    private static void AddEndpointServices(IServiceCollection services)
+    {
+        services.AddOptions<RouteGuideServerOptions>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<KestrelServerOptions>, KestrelLimitsSetup>());
+
+        if (!services.Any(service => service.ServiceType == typeof(ShutdownHealthCheck)))
+        {
+            services.AddSingleton<ShutdownHealthCheck>();
+            services.AddGrpcHealthChecks(health => health.Services.Map(
+                    Protocol.RouteGuide.Descriptor.FullName, check => check.Tags.Contains(ShutdownHealthCheck.Name)))
+                .AddCheck<ShutdownHealthCheck>(ShutdownHealthCheck.Name, tags: [ShutdownHealthCheck.Name]);
+            ShutdownAwareHealthCheckService.Wrap(services);
+        }
+
+        services.AddGrpcReflection();
     }
 
     /// <summary>Whether the whole request has arrived: the client half-closed (HTTP/2 END_STREAM), so request trailers are available.</summary>

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json;
+using RouteGuide.Cli.Tls;
 using RouteGuide.Core.Protocol;
 using RouteGuide.Core.Rpc;
 using RouteGuide.Core.Statistics;
@@ -9,12 +11,15 @@ using RouteGuideClient = RouteGuide.Core.Protocol.RouteGuide.RouteGuideClient;
 namespace RouteGuide.Cli.Commands;
 
 /// <summary>What <c>bench</c> does.</summary>
-/// <param name="Target">The server; null with <paramref name="InProcess"/>.</param>
+/// <param name="Target">The server, or several instances of it; null with <paramref name="InProcess"/>.</param>
 /// <param name="InProcess">Start a server in this process (127.0.0.1, free port, real HTTP/2) and use it.</param>
 /// <param name="Points">Points per call.</param>
-/// <param name="Calls">Concurrent calls, all on one channel.</param>
+/// <param name="Calls">Concurrent calls, all on one channel (spread round-robin over several instances).</param>
 /// <param name="Warmup">Points streamed in one uncounted call before measuring.</param>
-internal sealed record BenchSettings(Uri? Target, bool InProcess, int Points = BenchCommand.DefaultPoints, int Calls = 1, int Warmup = 0);
+/// <param name="Json">Print one JSON object with the results instead of text and progress.</param>
+/// <param name="Client">Each call's deadline and the TLS files; none when null.</param>
+internal sealed record BenchSettings(
+    ServerTargets? Target, bool InProcess, int Points = BenchCommand.DefaultPoints, int Calls = 1, int Warmup = 0, bool Json = false, ClientSettings? Client = null);
 
 /// <summary><c>bench</c>: RecordRoute throughput, checking that the server counted every point.</summary>
 internal static class BenchCommand
@@ -34,6 +39,8 @@ internal static class BenchCommand
         var calls = CliOptions.Count("--calls", "Concurrent calls, all on one channel.", minimum: 1, defaultValue: 1, helpName: "C");
         var warmup = CliOptions.Count(
             "--warmup", "Points streamed in one call before measuring, so that the code is compiled and the connection open; not counted (0 for none).", minimum: 0, DefaultWarmup);
+        var json = new Option<bool>("--json") { Description = "Print the results as one JSON object, without progress." };
+        var client = new ClientOptions();
 
         var command = new Command("bench", "Measure RecordRoute throughput: stream N points in each of C concurrent calls and check every summary's count.")
         {
@@ -42,7 +49,9 @@ internal static class BenchCommand
             points,
             calls,
             warmup,
+            json,
         };
+        client.AddTo(command, target);
         command.Validators.Add(result =>
         {
             if (result.IsGiven(target) == result.GetValue(inProcess))
@@ -55,11 +64,13 @@ internal static class BenchCommand
             var output = parseResult.InvocationConfiguration.Output;
             return RunAsync(
                 new BenchSettings(
-                    parseResult.GetValue(target) is { } url ? CliOptions.ParseTarget(url) : null,
+                    parseResult.GetTargets(target),
                     parseResult.GetValue(inProcess),
                     parseResult.GetValue(points),
                     parseResult.GetValue(calls),
-                    parseResult.GetValue(warmup)),
+                    parseResult.GetValue(warmup),
+                    parseResult.GetValue(json),
+                    client.Read(parseResult)),
                 output,
                 parseResult.InvocationConfiguration.Error,
                 interactive: ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected,
@@ -79,12 +90,14 @@ internal static class BenchCommand
     {
         InProcessServer? server = null;
         var target = settings.Target;
+        var client = settings.Client ?? new ClientSettings();
+        ClientTls? tls = null;
         try
         {
             if (settings.InProcess)
             {
                 server = await InProcessServer.StartAsync(FeatureCatalog.Default, cancellationToken: cancellationToken);
-                target = server.Address;
+                target = ServerTargets.Single(server.Address);
             }
 
             if (target is null)
@@ -92,11 +105,12 @@ internal static class BenchCommand
                 throw CommandException.Input("give either --target URL or --in-process.");
             }
 
-            return await RunCallsAsync(settings, target, settings.InProcess, output, interactive, cancellationToken);
+            tls = client.LoadTls(target.First);
+            return await RunCallsAsync(settings, target, tls, output, interactive, cancellationToken);
         }
         catch (Exception e)
         {
-            return Failures.Report(error, "bench", e, target);
+            return Failures.Report(error, "bench", e, target, client.Deadline, tls);
         }
         finally
         {
@@ -107,40 +121,44 @@ internal static class BenchCommand
         }
     }
 
-    private static async Task<int> RunCallsAsync(BenchSettings settings, Uri target, bool inProcess, TextWriter output, bool interactive, CancellationToken cancellationToken)
+    private static async Task<int> RunCallsAsync(BenchSettings settings, ServerTargets target, ClientTls? tls, TextWriter stdout, bool interactive, CancellationToken cancellationToken)
     {
+        // With --json, the text and the progress go nowhere and one JSON object is printed at the end.
+        var output = settings.Json ? TextWriter.Null : stdout;
         var culture = CultureInfo.InvariantCulture;
+        var client = settings.Client ?? new ClientSettings();
         var route = new BenchRoute(FeatureCatalog.Default);
         var progress = new long[settings.Calls];
         long total = (long)settings.Points * settings.Calls;
-        var where = inProcess ? $"{target.Display()} (server in this process)" : target.Display();
+        var where = settings.InProcess ? $"{target.Display()} (server in this process)" : target.Display();
         var calling = settings.Calls == 1 ? "in 1 call" : string.Create(culture, $"in each of {settings.Calls:N0} concurrent calls on one channel");
-        output.WriteLine(string.Create(culture, $"Streaming {Quantity.Of(settings.Points, "point")} {calling} to {where}."));
+        var spread = target.IsBalanced ? ", spread round-robin over the instances" : string.Empty;
+        output.WriteLine(string.Create(culture, $"Streaming {Quantity.Of(settings.Points, "point")} {calling} to {where}{spread}."));
         output.Flush();
 
-        using var channel = RouteGuideChannel.ForAddress(target);
-        var client = channel.CreateRouteGuideClient();
+        using var channel = target.CreateChannel(tls: tls);
+        var routeGuide = channel.CreateRouteGuideClient();
         using var failFast = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var stopProgress = new CancellationTokenSource();
         if (settings.Warmup > 0)
         {
-            var warmed = await CallAsync(client, route.Points(settings.Warmup, new long[1], 0), failFast);
+            var warmed = await CallAsync(routeGuide, route.Points(settings.Warmup, new long[1], 0), client, failFast);
             if (warmed.PointCount != settings.Warmup)
             {
                 throw new CommandException(ExitCodes.Failure, string.Create(
-                    culture, $"the server at {target.Display()} did not count every point of the warm-up call: {warmed.PointCount:N0} of {settings.Warmup:N0} sent."));
+                    culture, $"{Servers(target)} did not count every point of the warm-up call: {warmed.PointCount:N0} of {settings.Warmup:N0} sent."));
             }
 
             output.WriteLine(string.Create(culture, $"Warmed up with {Quantity.Of(settings.Warmup, "point")} in one call (not counted below)."));
         }
 
-        var reporter = BenchProgress.RunAsync(output, interactive, progress, total, stopProgress.Token);
+        var reporter = settings.Json ? Task.CompletedTask : BenchProgress.RunAsync(output, interactive, progress, total, stopProgress.Token);
 
         var started = Stopwatch.GetTimestamp();
         var calls = new Task<RouteSummary>[settings.Calls];
         for (var i = 0; i < calls.Length; i++)
         {
-            calls[i] = CallAsync(client, route.Points(settings.Points, progress, i), failFast);
+            calls[i] = CallAsync(routeGuide, route.Points(settings.Points, progress, i), client, failFast);
         }
 
         try
@@ -175,6 +193,15 @@ internal static class BenchCommand
         output.WriteLine(string.Create(culture, $"  elapsed    {seconds:F2} s"));
 
         var miscounted = calls.Select((call, index) => (Index: index, Counted: call.Result.PointCount)).Where(c => c.Counted != settings.Points).ToArray();
+        if (settings.Json)
+        {
+            var result = new BenchResultJson(
+                target.Display(), settings.InProcess, settings.Calls, settings.Points, settings.Warmup, sent, bytes, Math.Round(seconds, 3),
+                Math.Round(sent / seconds), Math.Round(bytes / 1e6 / seconds, 2), miscounted.Length == 0,
+                [.. miscounted.Select(c => new MiscountedCallJson(c.Index + 1, c.Counted))]);
+            stdout.WriteLine(JsonSerializer.Serialize(result, CliJsonContext.Default.BenchResultJson));
+        }
+
         if (miscounted.Length == 0)
         {
             output.WriteLine(string.Create(culture, $"  check      passed: every summary counts exactly the {Quantity.Of(settings.Points, "point")} its call sent"));
@@ -184,14 +211,16 @@ internal static class BenchCommand
         var details = string.Join(", ", miscounted.Select(c => string.Create(culture, $"call {c.Index + 1} counted {c.Counted:N0}")));
         output.WriteLine(string.Create(culture, $"  check      FAILED: {details} of {settings.Points:N0} sent"));
         throw new CommandException(ExitCodes.Failure, string.Create(
-            culture, $"the server at {target.Display()} did not count every point: {details} of {settings.Points:N0} sent."));
+            culture, $"{Servers(target)} did not count every point: {details} of {settings.Points:N0} sent."));
     }
 
-    private static async Task<RouteSummary> CallAsync(RouteGuideClient client, IEnumerable<Point> points, CancellationTokenSource failFast)
+    private static string Servers(ServerTargets target) => target.IsBalanced ? $"the servers at {target.Display()}" : $"the server at {target.Display()}";
+
+    private static async Task<RouteSummary> CallAsync(RouteGuideClient routeGuide, IEnumerable<Point> points, ClientSettings client, CancellationTokenSource failFast)
     {
         try
         {
-            return await client.RecordRouteAsync(points, cancellationToken: failFast.Token);
+            return await routeGuide.RecordRouteAsync(points, client.CallDeadline(), failFast.Token);
         }
         catch
         {

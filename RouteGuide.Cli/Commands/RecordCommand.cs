@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using RouteGuide.Cli.Tls;
 using RouteGuide.Core.Protocol;
 using RouteGuide.Core.Rpc;
 using RouteGuide.Core.Statistics;
@@ -8,12 +9,13 @@ using RouteGuide.Core.Statistics;
 namespace RouteGuide.Cli.Commands;
 
 /// <summary>What <c>record</c> does.</summary>
-/// <param name="Target">The server.</param>
+/// <param name="Target">The server, or several instances of it.</param>
 /// <param name="PointsPath">A JSON points file to send; or null to send a random route.</param>
 /// <param name="RandomPoints">The length of the random route (when there is no file).</param>
 /// <param name="Seed">Seed for the random route.</param>
 /// <param name="Json">Print one JSON object instead of text.</param>
-internal sealed record RecordSettings(Uri Target, string? PointsPath = null, int? RandomPoints = null, int? Seed = null, bool Json = false);
+/// <param name="Client">The call's deadline and TLS files; none when null.</param>
+internal sealed record RecordSettings(ServerTargets Target, string? PointsPath = null, int? RandomPoints = null, int? Seed = null, bool Json = false, ClientSettings? Client = null);
 
 /// <summary><c>record</c>: streams a route to a RouteGuide server with RecordRoute and prints the summary.</summary>
 internal static class RecordCommand
@@ -29,6 +31,7 @@ internal static class RecordCommand
         var random = CliOptions.OptionalCount("--random", "Send a random route of N points (catalog features and random places).", minimum: 1);
         var seed = CliOptions.Seed();
         var json = new Option<bool>("--json") { Description = "Print the result as one JSON object." };
+        var client = new ClientOptions();
 
         var command = new Command("record", "Stream a route to a RouteGuide server with RecordRoute and print its summary.")
         {
@@ -38,6 +41,7 @@ internal static class RecordCommand
             seed,
             json,
         };
+        client.AddTo(command, target);
         command.Validators.Add(result =>
         {
             var file = result.IsGiven(points);
@@ -53,11 +57,12 @@ internal static class RecordCommand
         });
         command.SetAction((parseResult, cancellationToken) => RunAsync(
             new RecordSettings(
-                CliOptions.ParseTarget(parseResult.GetRequiredValue(target))!,
+                parseResult.GetTargets(target)!,
                 parseResult.GetValue(points),
                 parseResult.GetValue(random),
                 parseResult.GetValue(seed),
-                parseResult.GetValue(json)),
+                parseResult.GetValue(json),
+                client.Read(parseResult)),
             parseResult.InvocationConfiguration.Output,
             parseResult.InvocationConfiguration.Error,
             cancellationToken));
@@ -68,14 +73,17 @@ internal static class RecordCommand
     /// <returns>The exit code.</returns>
     public static async Task<int> RunAsync(RecordSettings settings, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
+        var client = settings.Client ?? new ClientSettings();
+        ClientTls? tls = null;
         try
         {
             Point[] route = settings.PointsPath is { } path
                 ? PointsFile.Load(path)
                 : RandomRoute.Create(RandomRoute.CreateRandom(settings.Seed), FeatureCatalog.Default, settings.RandomPoints);
 
-            using var channel = RouteGuideChannel.ForAddress(settings.Target);
-            var summary = await channel.CreateRouteGuideClient().RecordRouteAsync(route, cancellationToken: cancellationToken);
+            tls = client.LoadTls(settings.Target.First);
+            using var channel = settings.Target.CreateChannel(tls: tls);
+            var summary = await channel.CreateRouteGuideClient().RecordRouteAsync(route, client.CallDeadline(), cancellationToken);
 
             if (settings.Json)
             {
@@ -92,7 +100,7 @@ internal static class RecordCommand
         }
         catch (Exception e)
         {
-            return Failures.Report(error, "record", e, settings.Target);
+            return Failures.Report(error, "record", e, settings.Target, client.Deadline, tls);
         }
     }
 }

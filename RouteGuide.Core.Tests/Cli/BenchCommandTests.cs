@@ -21,6 +21,28 @@ public class BenchCommandTests
     }
 
     [Test]
+    public async Task With_json_a_run_prints_one_JSON_object_with_the_exact_counts_and_nothing_else()
+    {
+        var result = await CliRunner.RunAsync("bench", "--in-process", "--points", "2000", "--calls", "3", "--warmup", "100", "--json");
+
+        result.ExitCode.Should().Be(ExitCodes.Success, result.Error);
+        result.Error.Should().BeEmpty();
+        result.Output.Trim().Split('\n').Should().ContainSingle("the output is one JSON object, without progress or text");
+        var run = System.Text.Json.JsonDocument.Parse(result.Output).RootElement;
+        run.GetProperty("target").GetString().Should().StartWith("http://127.0.0.1:");
+        run.GetProperty("inProcess").GetBoolean().Should().BeTrue();
+        run.GetProperty("calls").GetInt32().Should().Be(3);
+        run.GetProperty("pointsPerCall").GetInt32().Should().Be(2000);
+        run.GetProperty("warmupPoints").GetInt32().Should().Be(100);
+        run.GetProperty("pointsSent").GetInt64().Should().Be(6000);
+        run.GetProperty("payloadBytes").GetInt64().Should().Be(new BenchRoute(Core.Statistics.FeatureCatalog.Default).PayloadBytes(2000) * 3);
+        run.GetProperty("elapsedSeconds").GetDouble().Should().BePositive();
+        run.GetProperty("pointsPerSecond").GetDouble().Should().BePositive();
+        run.GetProperty("checkPassed").GetBoolean().Should().BeTrue();
+        run.GetProperty("miscounted").GetArrayLength().Should().Be(0);
+    }
+
+    [Test]
     public async Task A_one_point_run_speaks_of_one_point()
     {
         var result = await CliRunner.RunAsync("bench", "--in-process", "--points", "1", "--warmup", "1");

@@ -67,6 +67,10 @@ public class CliErrorTests
     [TestCase("--port", "70000", "from 0 to 65535", "serve")]
     [TestCase("--port", "-1", "from 0 to 65535", "serve")]
     [TestCase("--random", "0", "at least 1", "record", "--target", "http://127.0.0.1:1")]
+    [TestCase("--max-connections", "0", "at least 1", "serve")]
+    [TestCase("--max-streams-per-connection", "0", "at least 1", "serve")]
+    [TestCase("--keepalive-delay", "-1", "at least 0", "serve")]
+    [TestCase("--keepalive-timeout", "0", "at least 1", "serve")]
     public async Task A_whole_number_out_of_range_is_a_usage_error_naming_the_range(string option, string value, string range, params string[] command)
     {
         var result = await CliRunner.RunAsync([.. command, option, value]);
@@ -89,7 +93,7 @@ public class CliErrorTests
     [TestCase("""[{"latitude":1,"longitude":2},{"latitude":3,"longitude":4},{"latitude":5}]""", "entry 2")]
     [TestCase("""[{"latitude":1,"longitude":2}, null]""", "entry 1")]
     [TestCase("""[{"latitude":1,"longitude":2}""", "invalid JSON")]
-    [TestCase("""{"latitude":1,"longitude":2}""", "expected a JSON array")]
+    [TestCase("""{"latitude":1,"longitude":2}""", "expected an array of points")]
     [TestCase("[]", "empty")]
     public async Task A_malformed_points_file_is_an_input_error_naming_the_file_and_entry(string json, string mention)
     {
@@ -98,6 +102,55 @@ public class CliErrorTests
         var result = await CliRunner.RunAsync("record", "--target", ClosedTarget, "--points", file);
 
         result.ShouldFailWith(ExitCodes.InputError, file, mention);
+    }
+
+    [TestCase("", "the file is empty; expected an array of points such as [{\"latitude\":407838351,\"longitude\":-746143763}].")]
+    [TestCase("""{"latitude":1,"longitude":2}""", "expected an array of points such as [{\"latitude\":407838351,\"longitude\":-746143763}], found an object.")]
+    [TestCase("""[{"latitude":"north","longitude":2}]""", "entry 0: latitude must be a whole number in E7 units (degrees × 10^7), found the string \"north\".")]
+    [TestCase("""[{"latitude":1.5,"longitude":2}]""", "entry 0: latitude must be a whole number in E7 units (degrees × 10^7), found 1.5.")]
+    [TestCase("""[{"latitude":99999999999,"longitude":2}]""", "entry 0: latitude is too large: 99999999999; coordinates are in E7 units (degrees × 10^7).")]
+    [TestCase("""[{"latitude":1,"longitude":2},{"latitude":3}]""", "entry 1: longitude is missing.")]
+    [TestCase("""[{"latitude":1,"longitude":2},{}]""", "entry 1: latitude and longitude are missing.")]
+    [TestCase("""[{"latitude":1,"longitude":2}, 5]""", "entry 1: expected a point, an object such as {\"latitude\":407838351,\"longitude\":-746143763}, found 5.")]
+    [TestCase("""[{"latitude":1,"longitude":2}""", "invalid JSON: the file ends before every array and object in it is closed.")]
+    public async Task A_points_file_error_is_told_in_the_files_terms_not_dotnets(string json, string problem)
+    {
+        var file = _files.Write("route.json", json);
+
+        var result = await CliRunner.RunAsync("record", "--target", ClosedTarget, "--points", file);
+
+        result.ShouldFailWith(ExitCodes.InputError, $"routeguide record: points file {file}", problem);
+        result.Error.Should().NotContain("System.").And.NotContain("Int32").And.NotContain("isFinalBlock").And.NotContain("$[");
+    }
+
+    [Test]
+    public async Task A_points_path_that_is_a_directory_says_so()
+    {
+        var result = await CliRunner.RunAsync("record", "--target", ClosedTarget, "--points", _files.Path);
+
+        result.ShouldFailWith(ExitCodes.InputError, $"routeguide record: the points file {_files.Path} is a directory; give the path of a .json file.");
+    }
+
+    [Test]
+    public async Task A_catalog_path_that_is_a_directory_says_so()
+    {
+        var result = await CliRunner.RunAsync("serve", "--port", "0", "--catalog", _files.Path);
+
+        result.ShouldFailWith(ExitCodes.InputError, $"Feature catalog {_files.Path}: is a directory, not a file");
+    }
+
+    [TestCase("routeguide: unknown command 'recrod'; did you mean 'record'? See 'routeguide --help'.", "recrod")]
+    [TestCase("routeguide: unknown command 'recrod'; did you mean 'record'? See 'routeguide --help'.", "recrod", "--target", "http://127.0.0.1:1", "--random", "3")]
+    [TestCase("routeguide: unknown command 'sevre'; did you mean 'serve'? See 'routeguide --help'.", "sevre", "--port", "5")]
+    [TestCase("routeguide record: unknown option '--tagret'; did you mean '--target'? See 'routeguide record --help'.", "record", "--tagret", "http://127.0.0.1:1", "--random", "3")]
+    [TestCase("routeguide bench: unknown option '--in-proces'; did you mean '--in-process'? See 'routeguide bench --help'.", "bench", "--in-proces")]
+    [TestCase("routeguide: unknown command 'frobnicate'. See 'routeguide --help'.", "frobnicate")]
+    public async Task A_misspelt_command_or_option_is_one_error_with_the_nearest_real_one(string line, params string[] args)
+    {
+        var result = await CliRunner.RunAsync(args);
+
+        result.ShouldFailWith(ExitCodes.InputError);
+        result.ErrorLines[0].Should().Be(line);
     }
 
     [TestCase(950_000_000, 0, "latitude is out of range")]

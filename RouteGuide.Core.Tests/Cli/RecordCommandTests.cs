@@ -1,7 +1,6 @@
 using System.Text.Json;
 using RouteGuide.Cli;
 using RouteGuide.Core.Statistics;
-using RouteGuide.Core.Tests.Harness;
 using RouteGuide.Core.Tests.Rpc;
 using RouteGuide.Core.Rpc.Internal;
 

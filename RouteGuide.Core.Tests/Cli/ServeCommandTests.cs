@@ -92,6 +92,8 @@ public class ServeCommandTests
         var result = await CliRunner.RunAsync("serve", "--help");
 
         result.ExitCode.Should().Be(ExitCodes.Success);
-        result.Output.Should().Contain("--port").And.Contain("--catalog").And.Contain("--urls");
+        result.Output.Should().Contain("--port").And.Contain("--catalog").And.Contain("--urls")
+            .And.Contain("--cert").And.Contain("--key").And.Contain("--client-ca")
+            .And.Contain("--max-connections").And.Contain("--max-streams-per-connection").And.Contain("--keepalive-delay").And.Contain("--keepalive-timeout");
     }
 }

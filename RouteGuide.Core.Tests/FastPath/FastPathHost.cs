@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using RouteGuide.Core.Rpc.Internal;
 using RouteGuide.Core.Statistics;
-using RouteGuide.Core.Tests.Harness;
 
 namespace RouteGuide.Core.Tests.FastPath;
 

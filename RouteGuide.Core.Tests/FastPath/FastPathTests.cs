@@ -5,7 +5,6 @@ using RouteGuide.Core.Protocol;
 using RouteGuide.Core.Rpc;
 using RouteGuide.Core.Rpc.Internal;
 using RouteGuide.Core.Statistics;
-using RouteGuide.Core.Tests.Harness;
 using RouteGuide.Core.Tests.Rpc;
 
 namespace RouteGuide.Core.Tests.FastPath;

@@ -1,7 +1,6 @@
 using Grpc.Core;
 using RouteGuide.Core.Rpc;
 using RouteGuide.Core.Statistics;
-using RouteGuide.Core.Tests.Harness;
 using RouteGuide.Core.Tests.Rpc;
 using RouteGuide.Core.Rpc.Internal;
 

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Logging;
 using RouteGuide.Core.Protocol;
 using RouteGuide.Core.Rpc;
 using RouteGuide.Core.Statistics;
-using RouteGuide.Core.Tests.Harness;
 using RouteGuide.Core.Tests.Rpc;
 using RouteGuide.Core.Rpc.Internal;
 

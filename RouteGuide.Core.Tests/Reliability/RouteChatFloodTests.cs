@@ -1,7 +1,6 @@
 using Grpc.Core;
 using RouteGuide.Core.Protocol;
 using RouteGuide.Core.Rpc;
-using RouteGuide.Core.Tests.Harness;
 
 namespace RouteGuide.Core.Tests.Reliability;
 
@@ -40,7 +39,7 @@ public class RouteChatFloodTests
 
         var perLocation = SmallCaps.MaxNotesPerLocation;
         replies.Should().Be((long)perLocation * Notes, "each note is answered with the earlier notes there, as many as the cap (the warm-up left them)");
-        host.Service.StoredNoteCount.Should().Be(perLocation);
+        host.InMemoryNotes.Count.Should().Be(perLocation);
         (await ChatAsync(host, [Note(here, -1)])).Messages.Should().Equal("999997", "999998", "999999");
         await host.WaitForNoActiveCallsAsync();
         host.Errors.Should().BeEmpty();
@@ -61,7 +60,7 @@ public class RouteChatFloodTests
         {
             if (i % 1_000 == 0)
             {
-                maxStored = Math.Max(maxStored, host.Service.StoredNoteCount);
+                maxStored = Math.Max(maxStored, host.InMemoryNotes.Count);
             }
 
             return Note(new Point { Latitude = i % Locations, Longitude = 7 }, i);
@@ -73,7 +72,7 @@ public class RouteChatFloodTests
 
         replies.Should().Be(0, "a location's earlier note was forgotten long before the location came round again");
         maxStored.Should().BeLessThanOrEqualTo(SmallCaps.MaxNotes);
-        host.Service.StoredNoteCount.Should().Be(SmallCaps.MaxNotes);
+        host.InMemoryNotes.Count.Should().Be(SmallCaps.MaxNotes);
         var last = Notes - 1;
         (await ChatAsync(host, [Note(new Point { Latitude = last % Locations, Longitude = 7 }, -1)])).Messages.Should().Equal($"{last}");
         await host.WaitForNoActiveCallsAsync();

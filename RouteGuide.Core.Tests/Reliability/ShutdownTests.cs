@@ -4,7 +4,6 @@ using Grpc.Core;
 using RouteGuide.Core.Protocol;
 using RouteGuide.Core.Rpc;
 using RouteGuide.Core.Statistics;
-using RouteGuide.Core.Tests.Harness;
 using RouteGuide.Core.Tests.Rpc;
 using RouteGuide.Core.Rpc.Internal;
 
@@ -48,9 +47,10 @@ public class ShutdownTests(WirePath path)
     [Test]
     public async Task Every_streaming_Node_client_gets_Unavailable_when_the_server_stops()
     {
-        await NodePeer.EnsureInstalledAsync();
+        var nodePeer = InteropPeer.All["Node"];
+        await nodePeer.EnsureReadyAsync();
         await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback);
-        var node = NodePeer.RunClientAsync("streaming", host.Address.Authority, StreamingCalls.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var node = nodePeer.RunClientAsync("streaming", host.Address.Authority, StreamingCalls.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await host.Eventually(() => host.Policy.ActiveCalls == StreamingCalls || node.IsCompleted, "every Node call is streaming on the server");
 
         await host.StopServerAsync(Grace);

@@ -2,6 +2,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
+using RouteGuide.Core.Notes;
 using RouteGuide.Core.Protocol;
 using RouteGuide.Core.Rpc;
 using RouteGuide.Core.Statistics;
@@ -53,7 +54,7 @@ public class CallPolicyTests
     {
         var tooLarge = new RpcException(new Status(StatusCode.ResourceExhausted, "Received message exceeds the maximum configured message size."));
 
-        var status = await EndOf(RecordRoute(Stream([], tooLarge)));
+        var status = await EndOf(RecordRoute(Stream<Point>([], tooLarge)));
 
         status.Should().Be(tooLarge.Status);
         ShouldHaveLoggedOnly(LogLevel.Information, "RecordRoute rejected: Received message exceeds the maximum configured message size. (ResourceExhausted)");
@@ -102,6 +103,40 @@ public class CallPolicyTests
 
         status.Should().Be(new Status(StatusCode.Internal, "GetFeature failed on the server."));
         ShouldHaveLoggedOnly(LogLevel.Error, "GetFeature failed.");
+    }
+
+    [Test]
+    public async Task An_unreachable_note_store_is_Unavailable_without_its_details_and_logged_as_a_warning_with_the_cause()
+    {
+        var unreachable = new RouteNoteStoreUnavailableException(
+            "The Redis note store at 10.0.0.9:6379 is unreachable: It was not possible to connect to the redis server(s).",
+            new TimeoutException("Timeout connecting to 10.0.0.9:6379"));
+        var store = new FailingNoteStore(unreachable);
+        var service = new RouteGuideService(FeatureCatalog.Default, new RouteRecorderFactory(FeatureCatalog.Default), notes: store);
+        var note = new RouteNote { Location = new Point { Latitude = 1, Longitude = 1 }, Message = "hello" };
+        var replies = new FakeResponseStream<RouteNote>(_ => Task.CompletedTask);
+
+        var status = await EndOf(_policy.DuplexStreamingServerHandler(Stream([note]), replies, Context("RouteChat"), service.RouteChat));
+
+        status.Should().Be(new Status(StatusCode.Unavailable, "RouteChat failed: the note store is unreachable; try again later."));
+        store.Posts.Should().Be(1, "the note was validated and handed to the store");
+        replies.Written.Should().Be(0);
+        _logger.Collector.GetSnapshot().Should().ContainSingle().Which.Should().Match<FakeLogRecord>(r =>
+            r.Level == LogLevel.Warning && r.Message == "RouteChat failed: the note store is unreachable." && r.Exception == unreachable);
+        _policy.ActiveCalls.Should().Be(0);
+    }
+
+    [Test]
+    public async Task A_note_store_failing_otherwise_is_a_server_failure_not_Unavailable()
+    {
+        var broken = new InvalidOperationException("a bug in the store");
+        var service = new RouteGuideService(FeatureCatalog.Default, new RouteRecorderFactory(FeatureCatalog.Default), notes: new FailingNoteStore(broken));
+        var note = new RouteNote { Location = new Point { Latitude = 1, Longitude = 1 }, Message = "hello" };
+
+        var status = await EndOf(_policy.DuplexStreamingServerHandler(Stream([note]), new FakeResponseStream<RouteNote>(_ => Task.CompletedTask), Context("RouteChat"), service.RouteChat));
+
+        status.Should().Be(new Status(StatusCode.Internal, "RouteChat failed on the server."));
+        ShouldHaveLoggedOnly(LogLevel.Error, "RouteChat failed.");
     }
 
     [TestCase(false, StatusCode.Cancelled)]
@@ -246,16 +281,16 @@ public class CallPolicyTests
         return new RouteSummary { PointCount = count };
     }
 
-    /// <summary>A request stream that yields <paramref name="points"/>, then throws <paramref name="error"/> (or ends).</summary>
-    private static FakeRequestStream<Point> Stream(IEnumerable<Point> points, Exception? error = null)
+    /// <summary>A request stream that yields <paramref name="messages"/>, then throws <paramref name="error"/> (or ends).</summary>
+    private static FakeRequestStream<T> Stream<T>(IEnumerable<T> messages, Exception? error = null)
     {
-        var remaining = new Queue<Point>(points);
-        var stream = null as FakeRequestStream<Point>;
-        stream = new FakeRequestStream<Point>(_ =>
+        var remaining = new Queue<T>(messages);
+        var stream = null as FakeRequestStream<T>;
+        stream = new FakeRequestStream<T>(_ =>
         {
-            if (remaining.TryDequeue(out var point))
+            if (remaining.TryDequeue(out var message))
             {
-                stream!.Current = point;
+                stream!.Current = message;
                 return Task.FromResult(true);
             }
 
@@ -286,6 +321,18 @@ public class CallPolicyTests
         public T Current { get; set; } = default!;
 
         public Task<bool> MoveNext(CancellationToken cancellationToken) => moveNext(cancellationToken);
+    }
+
+    /// <summary>A note store whose every post fails with <paramref name="failure"/>.</summary>
+    private sealed class FailingNoteStore(Exception failure) : IRouteNoteStore
+    {
+        public int Posts { get; private set; }
+
+        public ValueTask<IReadOnlyList<LocationNote>> PostAsync(LocationNote note, CancellationToken cancellationToken = default)
+        {
+            Posts++;
+            return ValueTask.FromException<IReadOnlyList<LocationNote>>(failure);
+        }
     }
 
     private sealed class FakeResponseStream<T>(Func<T, Task> write) : IServerStreamWriter<T>

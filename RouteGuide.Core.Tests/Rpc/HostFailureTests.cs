@@ -4,7 +4,6 @@ using Microsoft.Extensions.DependencyInjection;
 using RouteGuide.Core.Protocol;
 using RouteGuide.Core.Rpc;
 using RouteGuide.Core.Statistics;
-using RouteGuide.Core.Tests.Harness;
 
 namespace RouteGuide.Core.Tests.Rpc;
 

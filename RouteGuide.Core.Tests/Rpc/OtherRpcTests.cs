@@ -3,7 +3,6 @@ using Grpc.Core;
 using RouteGuide.Core.Protocol;
 using RouteGuide.Core.Rpc;
 using RouteGuide.Core.Statistics;
-using RouteGuide.Core.Tests.Harness;
 
 namespace RouteGuide.Core.Tests.Rpc;
 
@@ -77,7 +76,7 @@ public class OtherRpcTests(HostFlavour flavour)
 
         first.Should().BeEmpty();
         second.Select(n => n.Message).Should().Equal("a", "b", "a", "c");
-        host.Service.StoredNoteCount.Should().Be(5);
+        host.InMemoryNotes.Count.Should().Be(5);
     }
 
     [Test]
@@ -94,7 +93,7 @@ public class OtherRpcTests(HostFlavour flavour)
 
         afterPerLocationCap.Select(n => n.Message).Should().Equal("here 7", "here 8", "here 9");
         afterTotalCap.Should().BeEmpty("the notes here were the oldest and made room for newer ones elsewhere");
-        host.Service.StoredNoteCount.Should().Be(5);
+        host.InMemoryNotes.Count.Should().Be(5);
     }
 
     [Test]

@@ -4,7 +4,6 @@ using RouteGuide.Core.Protocol;
 using RouteGuide.Core.Rpc;
 using RouteGuide.Core.Statistics;
 using RouteGuide.Core.Tests.FastPath;
-using RouteGuide.Core.Tests.Harness;
 using RouteGuide.Core.Rpc.Internal;
 
 namespace RouteGuide.Core.Tests.Rpc;

@@ -100,15 +100,22 @@ public class FeatureCatalogTests
             .WithMessage("*entry 2*(latitude 5, longitude 6)*already taken by entry 0*");
     }
 
-    [TestCase("", "*line 1*")]
-    [TestCase("{\"location\":{}}", "*invalid JSON*")]
-    [TestCase("[{\"location\":{\"latitude\":1,\n\"longitude\":2},\"name\":\"a\"},\n{\"location\":{\"latitude\":\"north\",\"longitude\":2},\"name\":\"b\"}]", "*line 3*entry 1*$[1].location.latitude*")]
+    [TestCase("", "*: the file is empty; expected an array of features such as [{*")]
+    [TestCase(" \n ", "*: the file is empty; expected an array of features*")]
+    [TestCase("{\"location\":{}}", "*: expected an array of features such as [{*}], found an object.")]
+    [TestCase("42", "*: expected an array of features*, found 42.")]
+    [TestCase("[{\"location\":{\"latitude\":1,\n\"longitude\":2},\"name\":\"a\"},\n{\"location\":{\"latitude\":\"north\",\"longitude\":2},\"name\":\"b\"}]", "*line 3*entry 1: location.latitude must be a whole number in E7 units (degrees × 10^7), found the string \"north\".")]
+    [TestCase("[\"Paris\"]", "*entry 0: expected a feature, an object such as {\"location\":{*}, found the string \"Paris\".")]
+    [TestCase("[{\"location\":[1,2],\"name\":\"a\"}]", "*entry 0: location must be an object such as {\"latitude\":*}, found an array.")]
+    [TestCase("[{\"location\":{\"latitude\":1,\"longitude\":2},\"name\":7}]", "*entry 0: name must be a string*, found 7.")]
+    [TestCase("[{\"location\":{\"latitude\":1,\"longitude\":true},\"name\":\"a\"}]", "*entry 0: location.longitude must be a whole number*, found true.")]
+    [TestCase("[{\"location\":{},\"name\":\"a\"}]", "*entry 0: location.latitude and location.longitude are missing.")]
     [TestCase("[{\"location\":{\"latitude\":1.5,\"longitude\":2},\"name\":\"a\"}]", "*entry 0*latitude*")]
     [TestCase("[{\"location\":{\"latitude\":3000000000,\"longitude\":2},\"name\":\"a\"}]", "*entry 0*latitude*")]
     [TestCase("[{\"location\":{\"latitude\":1,\"longitude\":2},\"name\":\"a\"}", "*invalid JSON*")]
     [TestCase("[{\"location\":{\"latitude\":1,\"longitude\":2},\"name\":\"a\"}] trailing", "*invalid JSON*")]
-    [TestCase("null", "*null*expected an array*")]
-    public void Rejects_malformed_JSON_with_the_position(string json, string message)
+    [TestCase("null", "*expected an array of features*, found null.")]
+    public void Rejects_malformed_JSON_in_the_formats_terms_with_the_position(string json, string message)
     {
         var path = Write("malformed.json", json);
 

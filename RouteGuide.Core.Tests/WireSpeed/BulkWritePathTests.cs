@@ -17,7 +17,6 @@ using RouteGuide.Core.Rpc;
 using RouteGuide.Core.Rpc.Internal;
 using RouteGuide.Core.Statistics;
 using RouteGuide.Core.Tests.FastPath;
-using RouteGuide.Core.Tests.Harness;
 using RouteGuide.Core.Tests.Reliability;
 using RouteGuide.Core.Tests.Rpc;
 

@@ -3,6 +3,7 @@ using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using RouteGuide.Core.Notes;
 using RouteGuide.Core.Rpc.Internal;
 
 namespace RouteGuide.Core.Rpc;
@@ -26,7 +27,9 @@ namespace RouteGuide.Core.Rpc;
 /// Information; a call its client cancelled, reset or let pass its deadline is logged at Debug (the
 /// host has already answered it, or nobody is listening); once the server starts shutting down, a
 /// call still reading its request stream ends with <see cref="StatusCode.Unavailable"/>, logged at
-/// Information, while calls that already half-closed finish; anything else (a failure of the host's
+/// Information, while calls that already half-closed finish; a <see cref="RouteNoteStoreUnavailableException"/>
+/// (RouteChat's note store cannot be reached) is <see cref="StatusCode.Unavailable"/>, which clients may retry,
+/// logged as a warning with the store's exception; anything else (a failure of the host's
 /// own recorder or feature store included) is logged as an error and is <see cref="StatusCode.Internal"/>
 /// with no details. Deadlines, cancellation and status trailers stay the host's.
 /// </para>
@@ -144,6 +147,14 @@ public sealed class RouteGuideCallPolicy : Interceptor
         {
             Log.CallEndedByShutdown(_logger, method);
             return new RpcException(new Status(StatusCode.Unavailable, "The server is shutting down; retry the call."));
+        }
+
+        if (e is RouteNoteStoreUnavailableException)
+        {
+            // Not the client's fault and not a bug here: a shared store is down, and a retry may succeed.
+            // The store's exception (its address, its client's error) goes to the log only.
+            Log.NoteStoreUnavailable(_logger, e, method);
+            return new RpcException(new Status(StatusCode.Unavailable, $"{method} failed: the note store is unreachable; try again later."));
         }
 
         if (fromRequestStream && e is InvalidProtocolBufferException)

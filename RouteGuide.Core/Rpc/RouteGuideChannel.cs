@@ -32,16 +32,7 @@ public static class RouteGuideChannel
     public static GrpcChannel ForAddress(Uri address, Action<GrpcChannelOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(address);
-        var fastPath = new CoalescingHandler(new SocketsHttpHandler
-        {
-            EnableMultipleHttp2Connections = true,
-            KeepAlivePingDelay = TimeSpan.FromSeconds(60),
-            KeepAlivePingTimeout = TimeSpan.FromSeconds(30),
-            KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
-            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
-            UseProxy = false,
-            AutomaticDecompression = DecompressionMethods.None,
-        });
+        var fastPath = new CoalescingHandler(CreateHttpHandler());
         var options = new GrpcChannelOptions { HttpHandler = fastPath, DisposeHttpClient = true };
         configure?.Invoke(options);
         if (ReferenceEquals(options.HttpHandler, fastPath))
@@ -52,6 +43,21 @@ public static class RouteGuideChannel
 
         return GrpcChannel.ForAddress(address, options);
     }
+
+    /// <summary>
+    /// The HTTP handler under the channels of <see cref="ForAddress(Uri, Action{GrpcChannelOptions}?)"/>, for a
+    /// caller that must set more on it (the routeguide tool sets its TLS options).
+    /// </summary>
+    internal static SocketsHttpHandler CreateHttpHandler() => new()
+    {
+        EnableMultipleHttp2Connections = true,
+        KeepAlivePingDelay = TimeSpan.FromSeconds(60),
+        KeepAlivePingTimeout = TimeSpan.FromSeconds(30),
+        KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
+        PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
+        UseProxy = false,
+        AutomaticDecompression = DecompressionMethods.None,
+    };
 
     /// <summary>Creates a channel to <paramref name="address"/>; see <see cref="ForAddress(Uri, Action{GrpcChannelOptions}?)"/>.</summary>
     /// <param name="address">The server, e.g. <c>http://127.0.0.1:50051</c>.</param>

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using RouteGuide.Core.Notes;
 using RouteGuide.Core.Protocol;
 using RouteGuide.Core.Rpc.Internal;
 using RouteGuide.Core.Statistics;
@@ -17,7 +18,10 @@ namespace RouteGuide.Core.Rpc;
 /// <remarks>
 /// <para>
 /// Host one instance for the whole server (a singleton, as <see cref="RouteGuideServiceCollectionExtensions.AddRouteGuide"/>
-/// registers it): RouteChat's notes live in the instance. Everything else is per call.
+/// registers it). RouteChat's notes live in its <see cref="IRouteNoteStore"/> (by default in this process's
+/// memory; a shared store lets a fleet of instances share them); a store that cannot be reached makes
+/// RouteChat fail with <see cref="StatusCode.Unavailable"/> (decided by <see cref="RouteGuideCallPolicy"/>).
+/// Everything else is per call.
 /// </para>
 /// <para>
 /// Each method reads, validates each message once at the wire boundary (an out-of-range point or a
@@ -34,7 +38,7 @@ public sealed class RouteGuideService : RouteGuideBase
     private readonly IFeatureLookup _features;
     private readonly IRouteRecorderFactory _recorders;
     private readonly RouteGuideServiceOptions _options;
-    private readonly RouteNoteBoard _notes;
+    private readonly IRouteNoteStore _notes;
     private readonly ILogger _logger;
 
     /// <summary>Creates the service.</summary>
@@ -42,8 +46,13 @@ public sealed class RouteGuideService : RouteGuideBase
     /// <param name="recorders">Starts a recorder for each <c>RecordRoute</c> call.</param>
     /// <param name="options">Limits; <see cref="RouteGuideServiceOptions.Default"/> when <see langword="null"/>.</param>
     /// <param name="logger">Logs each route's statistics at Debug; none when <see langword="null"/>.</param>
+    /// <param name="notes">Where RouteChat keeps its notes; a store in this process's memory, with the caps of <paramref name="options"/>, when <see langword="null"/>.</param>
     public RouteGuideService(
-        IFeatureLookup features, IRouteRecorderFactory recorders, RouteGuideServiceOptions? options = null, ILogger<RouteGuideService>? logger = null)
+        IFeatureLookup features,
+        IRouteRecorderFactory recorders,
+        RouteGuideServiceOptions? options = null,
+        ILogger<RouteGuideService>? logger = null,
+        IRouteNoteStore? notes = null)
     {
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(recorders);
@@ -51,7 +60,7 @@ public sealed class RouteGuideService : RouteGuideBase
         _recorders = recorders;
         _options = options ?? RouteGuideServiceOptions.Default;
         _options.Validate();
-        _notes = new RouteNoteBoard(_options.MaxNotesPerLocation, _options.MaxNotes);
+        _notes = notes ?? new InMemoryRouteNoteStore(_options);
         _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 
@@ -60,9 +69,6 @@ public sealed class RouteGuideService : RouteGuideBase
     /// the container); <see langword="null"/>: one message at a time from the host's request stream.
     /// </summary>
     internal IPointBatchReaderFactory? BatchReaders { get; init; }
-
-    /// <summary>The number of RouteChat notes held right now (never more than <see cref="RouteGuideServiceOptions.MaxNotes"/>).</summary>
-    public int StoredNoteCount => _notes.Count;
 
     /// <inheritdoc />
     public override async Task<RouteSummary> RecordRoute(IAsyncStreamReader<Point> requestStream, ServerCallContext context)
@@ -134,12 +140,10 @@ public sealed class RouteGuideService : RouteGuideBase
                 throw Invalid($"Note {index} has a message of {note.Message.Length} characters; the limit is {_options.MaxNoteMessageLength}.");
             }
 
-            // A fresh copy is stored, not the parsed message: unknown fields are dropped, so a stored
-            // note costs no more than its location and message.
-            var stored = new RouteNote { Location = location.ToPoint(), Message = note.Message };
-            foreach (var earlier in _notes.Post(location.ScrambledKey, stored))
+            var earlierNotes = await _notes.PostAsync(new LocationNote(location, note.Message), context.CancellationToken).ConfigureAwait(false);
+            foreach (var earlier in earlierNotes)
             {
-                await responseStream.WriteAsync(earlier).ConfigureAwait(false);
+                await responseStream.WriteAsync(earlier.ToRouteNote()).ConfigureAwait(false);
             }
 
             index++;

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using RouteGuide.Core.Notes;
 using RouteGuide.Core.Rpc.Internal;
 using RouteGuide.Core.Statistics;
 
@@ -13,7 +14,8 @@ public static class RouteGuideServiceCollectionExtensions
     /// Registers <see cref="RouteGuideService"/> and its <see cref="RouteGuideCallPolicy"/> as singletons with, unless already registered:
     /// <see cref="TimeProvider.System"/>, <see cref="FeatureCatalog.Default"/> as the <see cref="IFeatureLookup"/>,
     /// <see cref="RouteRecorderOptions.Default"/>, a <see cref="RouteRecorderFactory"/> over those, and
-    /// <see cref="RouteGuideServiceOptions.Default"/>. Register your own of any of these first to replace it.
+    /// <see cref="RouteGuideServiceOptions.Default"/>, and an <see cref="IRouteNoteStore"/> in this process's memory with
+    /// those options' caps. Register your own of any of these first to replace it.
     /// ASP.NET Core hosts call <c>AddRouteGuideServer()</c> (RouteGuide.Core.AspNetCore), which calls this and
     /// applies the policy; other gRPC hosts add the policy as a server interceptor.
     /// </summary>
@@ -30,12 +32,14 @@ public static class RouteGuideServiceCollectionExtensions
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<RouteRecorderOptions>()));
         services.TryAddSingleton(RouteGuideServiceOptions.Default);
+        services.TryAddSingleton<IRouteNoteStore>(provider => new InMemoryRouteNoteStore(provider.GetRequiredService<RouteGuideServiceOptions>()));
         services.TryAddSingleton(provider => new RouteGuideCallPolicy(provider.GetService<ILogger<RouteGuideCallPolicy>>()));
         services.TryAddSingleton(provider => new RouteGuideService(
             provider.GetRequiredService<IFeatureLookup>(),
             provider.GetRequiredService<IRouteRecorderFactory>(),
             provider.GetRequiredService<RouteGuideServiceOptions>(),
-            provider.GetService<ILogger<RouteGuideService>>())
+            provider.GetService<ILogger<RouteGuideService>>(),
+            provider.GetRequiredService<IRouteNoteStore>())
         {
             BatchReaders = provider.GetService<IPointBatchReaderFactory>(),
         });

@@ -17,9 +17,11 @@ internal sealed class CatalogEntryJson
 internal sealed class CatalogLocationJson
 {
     [JsonRequired]
+    [JsonConverter(typeof(WholeNumberJsonConverter))]
     public int Latitude { get; set; }
 
     [JsonRequired]
+    [JsonConverter(typeof(WholeNumberJsonConverter))]
     public int Longitude { get; set; }
 }
 

@@ -1,6 +1,5 @@
 using System.Collections.Frozen;
 using System.Diagnostics.CodeAnalysis;
-using System.Globalization;
 using System.Numerics;
 using System.Text;
 using System.Text.Json;
@@ -22,6 +21,16 @@ namespace RouteGuide.Core.Statistics;
 public sealed class FeatureCatalog : IFeatureLookup
 {
     private const string DefaultResourceName = "RouteGuide.Core.DefaultCatalog.json";
+
+    /// <summary>The catalog format, for messages about a file that does not follow it.</summary>
+    private static readonly JsonProblem.Shape CatalogShape = new(
+        "an array of features such as [{\"location\":{\"latitude\":407838351,\"longitude\":-746143763},\"name\":\"Patriots Path\"}]",
+        "a feature, an object such as {\"location\":{\"latitude\":407838351,\"longitude\":-746143763},\"name\":\"Patriots Path\"}",
+        new Dictionary<string, string>
+        {
+            ["location"] = "an object such as {\"latitude\":407838351,\"longitude\":-746143763}",
+            ["name"] = "a string (\"\" for an unnamed place)",
+        });
     private static readonly Lazy<FeatureCatalog> DefaultCatalog = new(LoadDefault);
 
     private readonly CatalogFeature[] _features;
@@ -85,6 +94,11 @@ public sealed class FeatureCatalog : IFeatureLookup
     public static FeatureCatalog Load(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        if (Directory.Exists(path))
+        {
+            throw new FeatureCatalogException(path, null, "is a directory, not a file; give the path of a route_guide_db.json file.");
+        }
+
         FileStream stream;
         try
         {
@@ -111,6 +125,7 @@ public sealed class FeatureCatalog : IFeatureLookup
         ArgumentNullException.ThrowIfNull(utf8Json);
         ArgumentNullException.ThrowIfNull(sourceName);
 
+        var start = utf8Json.CanSeek ? utf8Json.Position : 0;
         List<CatalogEntryJson>? entries;
         try
         {
@@ -118,8 +133,10 @@ public sealed class FeatureCatalog : IFeatureLookup
         }
         catch (JsonException e)
         {
-            throw new FeatureCatalogException(
-                sourceName, EntryIndexOf(e.Path), $"invalid JSON{At(e.Path)}: {WithoutPosition(e.Message)}", e.LineNumber, e.BytePositionInLine, e);
+            var finding = JsonProblem.Describe(e, ReadAgain(utf8Json, start), CatalogShape);
+            throw finding.HasPosition
+                ? new FeatureCatalogException(sourceName, finding.Entry, finding.Problem + ".", e.LineNumber, e.BytePositionInLine, e)
+                : new FeatureCatalogException(sourceName, finding.Entry, finding.Problem + ".", innerException: e);
         }
         catch (Exception e) when (e is InvalidOperationException or DecoderFallbackException)
         {
@@ -129,7 +146,7 @@ public sealed class FeatureCatalog : IFeatureLookup
 
         if (entries is null)
         {
-            throw new FeatureCatalogException(sourceName, null, "the JSON is null; expected an array of features.");
+            throw new FeatureCatalogException(sourceName, null, $"expected {CatalogShape.Array}, found null.");
         }
 
         var features = new CatalogFeature[entries.Count];
@@ -239,29 +256,24 @@ public sealed class FeatureCatalog : IFeatureLookup
         return Load(stream, $"embedded resource {DefaultResourceName}");
     }
 
-    private static string At(string? path) => string.IsNullOrEmpty(path) ? string.Empty : $" at {path}";
-
-    private static string WithoutPosition(string message)
+    /// <summary>The whole of a stream that can be read again from its start (a file), to describe a problem in it; otherwise null.</summary>
+    private static byte[]? ReadAgain(Stream stream, long start)
     {
-        // System.Text.Json appends " Path: ... | LineNumber: ... | BytePositionInLine: ..."; we report those ourselves.
-        var cut = message.IndexOf(" Path: ", StringComparison.Ordinal);
-        if (cut < 0)
-        {
-            cut = message.IndexOf(" LineNumber: ", StringComparison.Ordinal);
-        }
-
-        return cut < 0 ? message : message[..cut];
-    }
-
-    private static int? EntryIndexOf(string? path)
-    {
-        // Paths look like "$[17].location.latitude".
-        if (path is null || !path.StartsWith("$[", StringComparison.Ordinal))
+        if (!stream.CanSeek)
         {
             return null;
         }
 
-        var end = path.IndexOf(']', StringComparison.Ordinal);
-        return end > 2 && int.TryParse(path.AsSpan(2, end - 2), NumberStyles.None, CultureInfo.InvariantCulture, out var index) ? index : null;
+        try
+        {
+            stream.Position = start;
+            using var copy = new MemoryStream();
+            stream.CopyTo(copy);
+            return copy.ToArray();
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 }

@@ -13,6 +13,7 @@ internal sealed class CoalescingContent : HttpContent
     private readonly CoalescingOptions _options;
     private readonly CoalescingCounters _counters;
     private readonly BulkRouteTicket? _bulk;
+    private int _serialized;
 
     public CoalescingContent(HttpContent inner, CoalescingOptions options, CoalescingCounters counters, BulkRouteTicket? bulk = null)
     {
@@ -31,6 +32,16 @@ internal sealed class CoalescingContent : HttpContent
 
     protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
     {
+        // SocketsHttpHandler sends a request again when the server refuses its stream (REFUSED_STREAM, e.g. beyond
+        // the server's streams per connection). The points went to the first attempt and cannot be replayed: a
+        // second body would be empty and the server would answer with the summary of an empty route. Fail instead,
+        // with an IOException, which Grpc.Net.Client reports as Unavailable: a refused stream was never processed,
+        // so the caller may retry the call.
+        if (Interlocked.Exchange(ref _serialized, 1) != 0)
+        {
+            throw new IOException("The server refused the RecordRoute stream (REFUSED_STREAM) after its points were given to it; they cannot be sent again.");
+        }
+
         var body = new CoalescingStream(stream, _options, _counters, _bulk);
         await using (body.ConfigureAwait(false))
         {

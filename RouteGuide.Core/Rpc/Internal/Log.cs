@@ -23,4 +23,7 @@ internal static partial class Log
 
     [LoggerMessage(6, LogLevel.Information, "{Method} ended by the server: it is shutting down (Unavailable).")]
     public static partial void CallEndedByShutdown(ILogger logger, string method);
+
+    [LoggerMessage(7, LogLevel.Warning, "{Method} failed: the note store is unreachable.")]
+    public static partial void NoteStoreUnavailable(ILogger logger, Exception exception, string method);
 }

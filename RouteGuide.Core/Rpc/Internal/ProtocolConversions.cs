@@ -1,3 +1,4 @@
+using RouteGuide.Core.Notes;
 using RouteGuide.Core.Protocol;
 using RouteGuide.Core.Statistics;
 
@@ -9,6 +10,8 @@ internal static class ProtocolConversions
     public static Point ToPoint(this GeoPoint point) => new() { Latitude = point.Latitude, Longitude = point.Longitude };
 
     public static Feature ToFeature(this CatalogFeature feature) => new() { Name = feature.Name, Location = feature.Location.ToPoint() };
+
+    public static RouteNote ToRouteNote(this LocationNote note) => new() { Location = note.Location.ToPoint(), Message = note.Message };
 
     /// <summary>
     /// The wire's summary of <paramref name="statistics"/>: each value as an int32 saturated at

@@ -1,0 +1,75 @@
+using Grpc.AspNetCore.Server;
+using Grpc.Net.Client;
+using Microsoft.Extensions.DependencyInjection;
+using RouteGuide.Core.Rpc;
+using RouteGuide.Core.Rpc.Internal;
+using RouteGuide.Core.Statistics;
+
+namespace RouteGuide.Core.Tests;
+
+/// <summary>
+/// The suite's shorthand for starting a <see cref="RouteGuideTestHost"/>: each knob of
+/// <see cref="RouteGuideTestHostOptions"/> as an optional parameter, so that a test names only the
+/// ones it sets (<c>StartAsync(flavour, catalog, serviceOptions: ...)</c>), plus the suite's
+/// <see cref="WirePath"/> switch. The package keeps the options type instead of this long parameter list,
+/// and has no wire-path switch: the paths are internal to RouteGuide.Core, so the suite turns them off
+/// through the options' <see cref="RouteGuideTestHostOptions.ConfigureServices"/> and
+/// <see cref="RouteGuideTestHostOptions.ConfigureChannel"/> hooks.
+/// </summary>
+internal static class RouteGuideTestHostStart
+{
+    extension(RouteGuideTestHost)
+    {
+        /// <summary>Starts a host with the given knobs; see <see cref="RouteGuideTestHostOptions"/> for each.</summary>
+        public static Task<RouteGuideTestHost> StartAsync(
+            HostFlavour flavour,
+            IFeatureLookup? catalog = null,
+            RouteRecorderOptions? recorderOptions = null,
+            RouteGuideServiceOptions? serviceOptions = null,
+            Action<GrpcServiceOptions>? configureGrpc = null,
+            Action<GrpcChannelOptions>? configureChannel = null,
+            Action<IServiceCollection>? configureServices = null,
+            WirePath wirePath = WirePath.Fast) =>
+            RouteGuideTestHost.StartAsync(new RouteGuideTestHostOptions
+            {
+                Flavour = flavour,
+                Catalog = catalog,
+                RecorderOptions = recorderOptions,
+                ServiceOptions = serviceOptions,
+                ConfigureGrpc = configureGrpc,
+                ConfigureChannel = options => ApplyWirePath(options, wirePath, configureChannel),
+                ConfigureServices = services =>
+                {
+                    configureServices?.Invoke(services);
+                    if (wirePath == WirePath.Standard)
+                    {
+                        // Registered before AddRouteGuideServer(), whose batch reader factory is then not added.
+                        services.AddSingleton<IPointBatchReaderFactory>(NoPointBatchReaders.Instance);
+                    }
+                },
+            });
+
+        /// <summary>A channel (from <c>RouteGuideChannel.ForAddress</c>) to any server, with RecordRoute's bulk writes on or off as <paramref name="wirePath"/> says.</summary>
+        public static GrpcChannel CreateChannel(Uri address, WirePath wirePath, Action<GrpcChannelOptions>? configureChannel = null) =>
+            RouteGuideChannel.ForAddress(address, options => ApplyWirePath(options, wirePath, configureChannel));
+    }
+
+    extension(RouteGuideTestHost host)
+    {
+        /// <summary>Which way RecordRoute's points travel on this host: read from its server's registrations.</summary>
+        public WirePath WirePath =>
+            host.Services.GetService<IPointBatchReaderFactory>() is NoPointBatchReaders ? WirePath.Standard : WirePath.Fast;
+
+        /// <summary>Another channel to this (loopback) server, on the host's <see cref="WirePath"/>; dispose it when done.</summary>
+        public GrpcChannel CreateChannel() => RouteGuideTestHost.CreateChannel(host.Address, host.WirePath);
+    }
+
+    private static void ApplyWirePath(GrpcChannelOptions options, WirePath wirePath, Action<GrpcChannelOptions>? configureChannel)
+    {
+        configureChannel?.Invoke(options);
+        if (wirePath == WirePath.Standard && options.HttpHandler is CoalescingHandler fastPath)
+        {
+            fastPath.RefuseBulkWrites();
+        }
+    }
+}
