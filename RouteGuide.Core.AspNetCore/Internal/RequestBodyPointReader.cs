@@ -5,6 +5,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using Google.Protobuf;
 using Grpc.Core;
+using Microsoft.AspNetCore.Http;
 using RouteGuide.Core.Rpc.Internal;
 
 namespace RouteGuide.Core.AspNetCore.Internal;
@@ -66,7 +67,20 @@ internal sealed class RequestBodyPointReader : IPointBatchReader
 
         while (true)
         {
-            var result = await _body.ReadAsync(cancellationToken).ConfigureAwait(false);
+            ReadResult result;
+            try
+            {
+                result = await _body.ReadAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException and not BadHttpRequestException
+                                      || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+                // Kestrel failed the body itself: the client reset the stream, or the connection went away
+                // (ConnectionAbortedException). It cancels the call's token only afterwards, from the thread
+                // pool, so say here that the client ended the call rather than sent something unreadable.
+                throw new RequestStreamAbortedException(e);
+            }
+
             var buffer = result.Buffer;
             if (result.IsCanceled)
             {

@@ -134,6 +134,22 @@ public class RequestBodyPointReaderTests
         await FluentActions.Awaiting(() => read.WaitAsync(SafetyTimeout)).Should().ThrowAsync<OperationCanceledException>();
     }
 
+    [Test]
+    public async Task A_body_the_host_fails_is_reported_as_the_client_ending_the_call_and_a_bad_request_is_not()
+    {
+        // Kestrel completes the request body with an IOException when the client resets the stream.
+        var reset = new Pipe();
+        await reset.Writer.CompleteAsync(new IOException("The client reset the request stream."));
+        var badRequest = new Pipe();
+        await badRequest.Writer.CompleteAsync(new Microsoft.AspNetCore.Http.BadHttpRequestException("Request body too large."));
+
+        var resetRead = () => new RequestBodyPointReader(reset.Reader, null, identityEncoding: false).ReadBatchAsync(CancellationToken.None).AsTask();
+        var badRead = () => new RequestBodyPointReader(badRequest.Reader, null, identityEncoding: false).ReadBatchAsync(CancellationToken.None).AsTask();
+
+        (await resetRead.Should().ThrowAsync<RequestStreamAbortedException>()).WithInnerException<IOException>();
+        await badRead.Should().ThrowAsync<Microsoft.AspNetCore.Http.BadHttpRequestException>();
+    }
+
     private static Point[] Points(int count)
     {
         var random = new Random(count);

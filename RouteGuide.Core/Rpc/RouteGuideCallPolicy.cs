@@ -133,11 +133,13 @@ public sealed class RouteGuideCallPolicy : Interceptor
             return status;
         }
 
-        if (call.Context.CancellationToken.IsCancellationRequested || ReferenceEquals(e, call.WriteFailure))
+        if (call.Context.CancellationToken.IsCancellationRequested || ReferenceEquals(e, call.WriteFailure)
+            || (fromRequestStream && e is RequestStreamAbortedException))
         {
             // The client cancelled or reset the call, the connection went away, or the host's deadline
             // fired (the host has then written DeadlineExceeded already): no status this raises reaches
-            // the client, so it only names the ending.
+            // the client, so it only names the ending. A host's reader may report the reset before the
+            // host cancels the call's token (RequestStreamAbortedException): that is the same ending.
             var code = DateTime.UtcNow >= call.Context.Deadline ? StatusCode.DeadlineExceeded : StatusCode.Cancelled;
             Log.CallEndedByClient(_logger, method, code);
             return new RpcException(new Status(code, code == StatusCode.DeadlineExceeded ? $"{method} passed its deadline." : $"{method} was cancelled."));
