@@ -1,8 +1,4 @@
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using RouteGuide.Core.Protocol;
 using RouteGuide.Core.Tests.Harness;
 
@@ -11,41 +7,47 @@ namespace RouteGuide.Core.Tests.Readme;
 public partial class ReadmeSnippetTests
 {
     [Test]
-    public async Task The_hosting_and_client_snippets_work_together()
+    public async Task The_client_fast_path_and_harness_snippets_get_the_exact_summary()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        ReadmeSnippets.UseKestrelOnLoopback(builder);
-        await using var app = ReadmeSnippets.HostInAspNetCore(builder);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback);
         Point[] route = [new Point { Latitude = 488583701, Longitude = 22944813 }, new Point { Latitude = 515007292, Longitude = -1246254 }];
         var expected = new RouteSummary { PointCount = 2, FeatureCount = 2, Distance = 340_544 };
 
-        var summary = await ReadmeSnippets.CallWithTheClientAdapter(address, route);
-        var (fast, own) = await ReadmeSnippets.UseTheFastPath(address, route);
+        var summary = await ReadmeSnippets.CallWithTheClientAdapter(host.Address.ToString(), route);
+        var (fast, own) = await ReadmeSnippets.UseTheFastPath(host.Address.ToString(), route);
+        var harnessed = await ReadmeSnippets.TestWithTheHarness(route);
 
         summary.Should().Be(expected);
         fast.Should().Be(expected);
         own.Should().Be(expected);
-        await app.StopAsync();
+        harnessed.Should().Be(expected);
     }
 
     [Test]
     public void The_unit_test_snippet_passes() => ReadmeSnippets.UnitTestAgainstTheRecorder();
 
     [Test]
-    public void Every_snippet_appears_in_the_README_word_for_word()
+    public void Every_snippet_appears_in_its_document_word_for_word()
     {
-        var source = File.ReadAllText(SourcePath());
-        var readme = File.ReadAllText(ReadmePath()).ReplaceLineEndings("\n");
-        var snippets = SnippetPattern().Matches(source.ReplaceLineEndings("\n"));
+        var snippets = SnippetsIn("ReadmeSnippets.cs").Concat(SnippetsIn("ReadmeProgram.cs")).ToDictionary(s => s.Name, s => s.Code);
+        snippets.Keys.Should().BeEquivalentTo("usings", "client", "fast-path", "unit-test", "harness", "program-usings", "program");
+        var readme = Document("README.md");
+        var program = snippets["program-usings"] + "\n\n" + snippets["program"];
 
-        snippets.Should().HaveCount(5);
-        foreach (Match snippet in snippets)
+        readme.Should().Contain(program, "README.md shows the hosting Program.cs whole");
+        foreach (var name in new[] { "usings", "client", "unit-test", "harness" })
         {
-            readme.Should().Contain(Dedent(snippet.Groups["code"].Value), $"README.md shows snippet '{snippet.Groups["name"].Value}'");
+            readme.Should().Contain(snippets[name], $"README.md shows snippet '{name}'");
         }
+
+        Document("docs", "fast-path.md").Should().Contain(snippets["fast-path"], "docs/fast-path.md shows snippet 'fast-path'");
     }
+
+    private static IEnumerable<(string Name, string Code)> SnippetsIn(string file) =>
+        SnippetPattern().Matches(File.ReadAllText(RepositoryLayout.PathOf("RouteGuide.Core.Tests", "Readme", file)).ReplaceLineEndings("\n"))
+            .Select(m => (m.Groups["name"].Value, Dedent(m.Groups["code"].Value)));
+
+    private static string Document(params string[] path) => File.ReadAllText(RepositoryLayout.PathOf(path)).ReplaceLineEndings("\n");
 
     private static string Dedent(string code)
     {
@@ -53,10 +55,6 @@ public partial class ReadmeSnippetTests
         var indent = lines.Where(l => l.Trim().Length > 0).Min(l => l.Length - l.TrimStart().Length);
         return string.Join('\n', lines.Select(l => l.Length >= indent ? l[indent..] : l.TrimStart()));
     }
-
-    private static string SourcePath() => RepositoryLayout.PathOf("RouteGuide.Core.Tests", "Readme", "ReadmeSnippets.cs");
-
-    private static string ReadmePath() => RepositoryLayout.PathOf("README.md");
 
     [GeneratedRegex(@"// snippet: (?<name>[\w-]+)\n(?<code>.*?)\n[ ]*// end snippet", RegexOptions.Singleline)]
     private static partial Regex SnippetPattern();

@@ -1,36 +1,22 @@
-using System.Net;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Time.Testing;
+#pragma warning disable IDE0005 // The test project has RouteGuide.Core.Testing as a global using; a reader's project does not.
 // snippet: usings
 using Grpc.Net.Client;            // GrpcChannel, for a channel of your own
-using RouteGuide.Core.AspNetCore; // AddRouteGuideServer, MapRouteGuide (package RouteGuide.Core.AspNetCore)
 using RouteGuide.Core.Protocol;   // Point, RouteSummary, ... (generated from protos/route_guide.proto)
-using RouteGuide.Core.Rpc;        // RouteGuideService, AddRouteGuide, RouteGuideChannel, RecordRouteAsync
+using RouteGuide.Core.Rpc;        // RouteGuideChannel, RecordRouteAsync
 using RouteGuide.Core.Statistics; // IRouteRecorder, RouteRecorderFactory, FeatureCatalog, RouteStatistics
+using RouteGuide.Core.Testing;    // RouteGuideTestHost (package RouteGuide.Core.Testing)
 // end snippet
+#pragma warning restore IDE0005
 
 namespace RouteGuide.Core.Tests.Readme;
 
 /// <summary>
-/// The code shown in README.md. Each region between "snippet:" and "end snippet" appears in the README
-/// word for word (<see cref="ReadmeSnippetTests"/> checks it), and the tests run it.
+/// The code shown in README.md and docs/fast-path.md. Each region between "snippet:" and "end snippet"
+/// appears in its document word for word (<see cref="ReadmeSnippetTests"/> checks it), and the tests run it.
 /// </summary>
 internal static class ReadmeSnippets
 {
-    public static WebApplication HostInAspNetCore(WebApplicationBuilder builder)
-    {
-        // snippet: host
-        builder.Services.AddRouteGuideServer(); // gRPC, the service and its call policy; register your own IFeatureLookup first
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(
-            endpoint => endpoint.Protocols = HttpProtocols.Http2)); // cleartext HTTP/2 (h2c); with TLS, HTTP/2 is negotiated
-        var app = builder.Build();
-        app.MapRouteGuide();
-        // end snippet
-        return app;
-    }
-
     public static async Task<RouteSummary> CallWithTheClientAdapter(string address, IEnumerable<Point> points)
     {
         // snippet: client
@@ -76,6 +62,14 @@ internal static class ReadmeSnippets
         // end snippet
     }
 
-    public static void UseKestrelOnLoopback(WebApplicationBuilder builder) =>
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
+    public static async Task<RouteSummary> TestWithTheHarness(IEnumerable<Point> points)
+    {
+        // snippet: harness
+        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.InMemory); // or HostFlavour.Loopback
+        RouteSummary summary = await host.Client.RecordRouteAsync(points);
+        host.Calls.Should().ContainSingle(call => call.Method == "/routeguide.RouteGuide/RecordRoute");
+        host.Errors.Should().BeEmpty(); // no server log at Error or above
+        // end snippet
+        return summary;
+    }
 }

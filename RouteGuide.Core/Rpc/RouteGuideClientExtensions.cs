@@ -5,11 +5,11 @@ using RouteGuideClient = RouteGuide.Core.Protocol.RouteGuide.RouteGuideClient;
 
 namespace RouteGuide.Core.Rpc;
 
-/// <summary>
-/// Calls <c>RecordRoute</c> in one line: write every point, half-close, await the summary. The
-/// call is disposed on every path.
-/// </summary>
+/// <summary>Calls <c>RecordRoute</c> in one line: write every point, half-close, await the summary.</summary>
 /// <remarks>
+/// <para>
+/// The call is disposed on every path.
+/// </para>
 /// <para>
 /// When the server ends the call early (for instance <see cref="StatusCode.InvalidArgument"/> for the
 /// seventh point), writing stops and the <see cref="RpcException"/> carries the server's status and

@@ -11,11 +11,13 @@ namespace RouteGuide.Core.Rpc;
 
 /// <summary>
 /// The RouteGuide service: <c>RecordRoute</c> over an <see cref="IRouteRecorder"/> per call, and
-/// <c>GetFeature</c>, <c>ListFeatures</c> and <c>RouteChat</c> over an <see cref="IFeatureLookup"/>,
-/// so that a RouteGuide client written in any language runs against it unchanged. It depends only on
-/// Grpc.Core.Api, so any gRPC host can serve it.
+/// <c>GetFeature</c>, <c>ListFeatures</c> and <c>RouteChat</c> over an <see cref="IFeatureLookup"/>, so
+/// that a RouteGuide client written in any language runs against it unchanged.
 /// </summary>
 /// <remarks>
+/// <para>
+/// It depends only on Grpc.Core.Api, so any gRPC host can serve it.
+/// </para>
 /// <para>
 /// Host one instance for the whole server (a singleton, as <see cref="RouteGuideServiceCollectionExtensions.AddRouteGuide"/>
 /// registers it). RouteChat's notes live in its <see cref="IRouteNoteStore"/> (by default in this process's

@@ -11,14 +11,17 @@ namespace RouteGuide.Core.Rpc;
 public static class RouteGuideServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="RouteGuideService"/> and its <see cref="RouteGuideCallPolicy"/> as singletons with, unless already registered:
-    /// <see cref="TimeProvider.System"/>, <see cref="FeatureCatalog.Default"/> as the <see cref="IFeatureLookup"/>,
-    /// <see cref="RouteRecorderOptions.Default"/>, a <see cref="RouteRecorderFactory"/> over those, and
-    /// <see cref="RouteGuideServiceOptions.Default"/>, and an <see cref="IRouteNoteStore"/> in this process's memory with
-    /// those options' caps. Register your own of any of these first to replace it.
-    /// ASP.NET Core hosts call <c>AddRouteGuideServer()</c> (RouteGuide.Core.AspNetCore), which calls this and
-    /// applies the policy; other gRPC hosts add the policy as a server interceptor.
+    /// Registers <see cref="RouteGuideService"/> and its <see cref="RouteGuideCallPolicy"/> as singletons, with defaults for what they need.
     /// </summary>
+    /// <remarks>
+    /// Unless already registered, it also registers <see cref="TimeProvider.System"/>,
+    /// <see cref="FeatureCatalog.Default"/> as the <see cref="IFeatureLookup"/>,
+    /// <see cref="RouteRecorderOptions.Default"/>, a <see cref="RouteRecorderFactory"/> over those,
+    /// <see cref="RouteGuideServiceOptions.Default"/>, and an <see cref="IRouteNoteStore"/> in this process's
+    /// memory with those options' caps. Register your own of any of these first to replace it. ASP.NET Core hosts call
+    /// <c>AddRouteGuideServer()</c> (RouteGuide.Core.AspNetCore), which calls this and applies the policy;
+    /// other gRPC hosts add the policy as a server interceptor.
+    /// </remarks>
     /// <param name="services">The container.</param>
     /// <returns>The same container, for chaining.</returns>
     public static IServiceCollection AddRouteGuide(this IServiceCollection services)

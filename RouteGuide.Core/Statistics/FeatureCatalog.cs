@@ -6,17 +6,15 @@ using System.Text.Json;
 
 namespace RouteGuide.Core.Statistics;
 
-/// <summary>
-/// An immutable set of features, each at a distinct location, with O(1) exact-location lookup.
-/// Safe to share between any number of threads and calls.
-/// </summary>
+/// <summary>An immutable set of features, each at a distinct location, with O(1) exact-location lookup.</summary>
 /// <remarks>
-/// Load one from a file in the <c>route_guide_db.json</c> format used by every RouteGuide example
-/// (<see cref="Load(string)"/>), from a stream (<see cref="Load(Stream, string)"/>), from features
-/// you already have (the constructor), or use <see cref="Default"/>, a small set of world landmarks
-/// embedded in this assembly. Lookups of locations that hold no feature are answered by a compact
-/// bit filter (eight bits per feature, a single hash) before the table is touched, so routes over a catalog of
-/// millions of features stay fast.
+/// Safe to share between any number of threads and calls. Load one from a file in the
+/// <c>route_guide_db.json</c> format used by every RouteGuide example (<see cref="Load(string)"/>),
+/// from a stream (<see cref="Load(Stream, string)"/>), from features you already have (the
+/// constructor), or use <see cref="Default"/>, a small set of world landmarks embedded in this
+/// assembly. Lookups of locations that hold no feature are answered by a compact bit filter (eight bits
+/// per feature, a single hash) before the table is touched, so routes over a catalog of millions of
+/// features stay fast.
 /// </remarks>
 public sealed class FeatureCatalog : IFeatureLookup
 {

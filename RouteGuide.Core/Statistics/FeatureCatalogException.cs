@@ -1,9 +1,10 @@
 namespace RouteGuide.Core.Statistics;
 
-/// <summary>
-/// A feature catalog could not be loaded. The message names the source (usually a file path),
-/// the entry and the problem; the properties carry the same facts for programs.
-/// </summary>
+/// <summary>A feature catalog could not be loaded.</summary>
+/// <remarks>
+/// The message names the source (usually a file path), the entry and the problem; the properties carry
+/// the same facts for programs.
+/// </remarks>
 public sealed class FeatureCatalogException : Exception
 {
     /// <summary>Creates an exception with a message.</summary>

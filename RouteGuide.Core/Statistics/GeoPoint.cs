@@ -112,11 +112,11 @@ public readonly struct GeoPoint : IEquatable<GeoPoint>
             (int)Math.Round(longitudeDegrees * UnitsPerDegree, MidpointRounding.AwayFromZero));
     }
 
-    /// <summary>
-    /// Describes why a pair of E7 values is not a valid point, naming both values and the ranges, in
-    /// the words this library uses everywhere (exceptions, gRPC statuses), e.g.
+    /// <summary>Describes why a pair of E7 values is not a valid point, naming both values and the ranges.</summary>
+    /// <remarks>
+    /// The words are the ones this library uses everywhere (exceptions, gRPC statuses), e.g.
     /// <c>latitude is out of range (latitude 950000000, longitude 0; E7 latitude must be within ±900000000, longitude within ±1800000000).</c>
-    /// </summary>
+    /// </remarks>
     /// <param name="latitude">Latitude in E7 units.</param>
     /// <param name="longitude">Longitude in E7 units.</param>
     /// <returns>The description; for a valid pair it says the point is valid.</returns>

@@ -1,12 +1,9 @@
 namespace RouteGuide.Core.Statistics;
 
-/// <summary>
-/// Great-circle distance on a sphere of radius <see cref="EarthRadiusMetres"/>, by the haversine
-/// formula the RouteGuide reference servers use: <c>2·R·atan2(√a, √(1−a))</c> with
-/// <c>a = sin²(Δφ/2) + cos φ1 · cos φ2 · sin²(Δλ/2)</c>.
-/// </summary>
+/// <summary>Great-circle distance on a sphere of radius <see cref="EarthRadiusMetres"/>, by the haversine formula.</summary>
 /// <remarks>
-/// Results are in metres, exact to double precision (no rounding to whole metres here), never NaN,
+/// The formula is the one the RouteGuide reference servers use: <c>2·R·atan2(√a, √(1−a))</c> with
+/// <c>a = sin²(Δφ/2) + cos φ1 · cos φ2 · sin²(Δλ/2)</c>. Results are in metres, exact to double precision (no rounding to whole metres here), never NaN,
 /// symmetric, zero for identical points, and at most π·R (about 20,015,087 m) for antipodes.
 /// </remarks>
 public static class Haversine

@@ -2,14 +2,12 @@ using System.Diagnostics.CodeAnalysis;
 
 namespace RouteGuide.Core.Statistics;
 
-/// <summary>
-/// Finds known features by location. <see cref="FeatureCatalog"/> is the built-in implementation;
-/// a host can implement this interface over its own store.
-/// </summary>
+/// <summary>Finds known features by location.</summary>
 /// <remarks>
-/// Implementations must be safe to call from many threads at once, and
-/// <see cref="TryGetFeature"/> is on the hot path of every recorded point: it should answer in
-/// O(1) and allocate nothing. A location holds at most one feature.
+/// <see cref="FeatureCatalog"/> is the built-in implementation; a host can implement this interface
+/// over its own store. Implementations must be safe to call from many threads at once, and <see
+/// cref="TryGetFeature"/> is on the hot path of every recorded point: it should answer in O(1) and
+/// allocate nothing. A location holds at most one feature.
 /// </remarks>
 public interface IFeatureLookup
 {

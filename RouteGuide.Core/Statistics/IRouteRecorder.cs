@@ -1,15 +1,12 @@
 namespace RouteGuide.Core.Statistics;
 
-/// <summary>
-/// Records one route, one point at a time, and reports its statistics. This is the seam between
-/// the RouteGuide statistics and whatever delivers the points: the gRPC server adapter, a host of
-/// your own, or a unit test.
-/// </summary>
+/// <summary>Records one route, one point at a time, and reports its statistics.</summary>
 /// <remarks>
-/// One recorder serves one route (one RecordRoute call). The route's clock starts when the
-/// recorder is created (<see cref="IRouteRecorderFactory.StartRoute"/>), as the reference server's
-/// clock starts when the call begins, not at the first point. A recorder is not thread-safe: one
-/// caller feeds it, in route order.
+/// This is the seam between the RouteGuide statistics and whatever delivers the points: the gRPC server
+/// adapter, a host of your own, or a unit test. One recorder serves one route (one RecordRoute call).
+/// The route's clock starts when the recorder is created (<see
+/// cref="IRouteRecorderFactory.StartRoute"/>), as the reference server's clock starts when the call
+/// begins, not at the first point. A recorder is not thread-safe: one caller feeds it, in route order.
 /// </remarks>
 public interface IRouteRecorder
 {

@@ -1,6 +1,7 @@
 namespace RouteGuide.Core.Statistics;
 
-/// <summary>Starts a new <see cref="IRouteRecorder"/> for each route. Implementations are thread-safe.</summary>
+/// <summary>Starts a new <see cref="IRouteRecorder"/> for each route.</summary>
+/// <remarks>Implementations are thread-safe.</remarks>
 public interface IRouteRecorderFactory
 {
     /// <summary>Starts recording a new route: the route's clock starts now.</summary>

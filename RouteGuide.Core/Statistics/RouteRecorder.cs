@@ -1,10 +1,10 @@
 namespace RouteGuide.Core.Statistics;
 
-/// <summary>
-/// The standard <see cref="IRouteRecorder"/>: for each point it checks the range, counts the point,
-/// counts a feature when the catalog has one at exactly that location, and adds the haversine
-/// distance from the previous point. O(1) time and memory per point; nothing is buffered.
-/// </summary>
+/// <summary>The standard <see cref="IRouteRecorder"/>, with O(1) time and memory per point.</summary>
+/// <remarks>
+/// For each point it checks the range, counts the point, counts a feature when the catalog has one at
+/// exactly that location, and adds the haversine distance from the previous point. Nothing is buffered.
+/// </remarks>
 public sealed class RouteRecorder : IRouteRecorder
 {
     private readonly IFeatureLookup _features;

@@ -1,10 +1,10 @@
 namespace RouteGuide.Core.Statistics;
 
-/// <summary>
-/// The statistics of a route: what a RouteGuide server reports in its <c>RouteSummary</c>, kept
-/// exactly, at full precision. (The wire's <c>RouteSummary</c> holds 32-bit values: the gRPC adapter
-/// saturates them at <see cref="int.MaxValue"/> instead of wrapping to negative numbers.)
-/// </summary>
+/// <summary>The statistics of a route, at full precision: what a RouteGuide server reports in its <c>RouteSummary</c>.</summary>
+/// <remarks>
+/// The wire's <c>RouteSummary</c> holds 32-bit values: the gRPC adapter saturates them at
+/// <see cref="int.MaxValue"/> instead of wrapping to negative numbers.
+/// </remarks>
 public readonly record struct RouteStatistics
 {
     /// <summary>Creates statistics from their parts.</summary>
@@ -33,10 +33,11 @@ public readonly record struct RouteStatistics
     /// <summary>The number of points received.</summary>
     public long PointCount { get; }
 
-    /// <summary>
-    /// The number of points that landed exactly on a catalog feature. A feature visited twice counts
-    /// twice. Whether unnamed features count depends on <see cref="RouteRecorderOptions.FeatureCounting"/>.
-    /// </summary>
+    /// <summary>The number of points that landed exactly on a catalog feature.</summary>
+    /// <remarks>
+    /// A feature visited twice counts twice. Whether unnamed features count depends on <see
+    /// cref="RouteRecorderOptions.FeatureCounting"/>.
+    /// </remarks>
     public long FeatureCount { get; }
 
     /// <summary>The sum of the haversine distances between consecutive points, in metres, in double precision.</summary>
