@@ -11,6 +11,7 @@ using Microsoft.Extensions.Logging;
 using RouteGuide.Cli.Tls;
 using RouteGuide.Core.AspNetCore;
 using RouteGuide.Core.Redis;
+using RouteGuide.Core.Rpc;
 using RouteGuide.Core.Statistics;
 
 namespace RouteGuide.Cli;
@@ -47,6 +48,7 @@ internal sealed class InProcessServer : IAsyncDisposable
     /// <param name="redis">Keep RouteChat's notes in the Redis at this <c>host:port</c>, shared with other servers using it; in this process's memory when null.</param>
     /// <param name="tls">Serve HTTPS with this certificate (every address when <paramref name="urls"/> is null, its https:// ones otherwise); null for h2c.</param>
     /// <param name="configureServer">Sets the connection limits and services; the defaults of <see cref="RouteGuideServerOptions"/> otherwise.</param>
+    /// <param name="callLimits">The service's call limits (idle timeout, route duration and points); the defaults of <see cref="RouteGuideServiceOptions"/> when null.</param>
     /// <param name="cancellationToken">Abandons the start.</param>
     /// <returns>The running server; dispose it to stop it.</returns>
     /// <exception cref="CommandException">The server cannot listen where asked (exit code 1).</exception>
@@ -58,6 +60,7 @@ internal sealed class InProcessServer : IAsyncDisposable
         string? redis = null,
         ServerTls? tls = null,
         Action<RouteGuideServerOptions>? configureServer = null,
+        RouteGuideServiceOptions? callLimits = null,
         CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
@@ -88,6 +91,7 @@ internal sealed class InProcessServer : IAsyncDisposable
             }
         });
         builder.Services.AddSingleton(catalog);
+        builder.Services.AddSingleton(callLimits ?? RouteGuideServiceOptions.Default);
         builder.Services.AddRouteGuideServer(configureServer ?? (_ => { }));
         if (redis is not null)
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Grpc.AspNetCore.Server;
 using Grpc.Core;
 using Microsoft.AspNetCore.Http.Features;
@@ -30,7 +31,8 @@ public static class RouteGuideServerServiceCollectionExtensions
     /// <para>
     /// The service's calls run under <see cref="RouteGuideCallPolicy"/>, linked to the application's
     /// shutdown (<see cref="IHostApplicationLifetime.ApplicationStopping"/>): calls still streaming when it
-    /// begins end with <c>Unavailable</c>. Received <c>gzip</c> messages are verified before the service
+    /// begins end with <c>Unavailable</c>; its call limits are <see cref="RouteGuideServiceOptions"/>'s, and its
+    /// metrics go to the application's <see cref="IMeterFactory"/>. Received <c>gzip</c> messages are verified before the service
     /// reads them (corrupt or truncated: <c>Internal</c>; over the receive limit once decompressed:
     /// <c>ResourceExhausted</c>); the RouteGuide service accepts no other message encoding but identity.
     /// </para>
@@ -47,6 +49,10 @@ public static class RouteGuideServerServiceCollectionExtensions
         services.TryAddSingleton(provider => new RouteGuideCallPolicy(
             provider.GetService<ILogger<RouteGuideCallPolicy>>(),
             RequestComplete,
+            RequestAborted,
+            provider.GetRequiredService<RouteGuideServiceOptions>(),
+            provider.GetService<IMeterFactory>(),
+            provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping));
         services.AddRouteGuide();
         grpc.AddServiceOptions<RouteGuideService>(options =>
@@ -91,6 +97,13 @@ public static class RouteGuideServerServiceCollectionExtensions
 
         services.AddGrpcReflection();
     }
+
+    /// <summary>
+    /// Whether the host has aborted the request (reset by the client, connection lost, deadline passed), read
+    /// from the request's lifetime feature now: Kestrel reports it there at once, before it cancels the call's token.
+    /// </summary>
+    private static bool RequestAborted(ServerCallContext context) =>
+        context.GetHttpContext().Features.Get<IHttpRequestLifetimeFeature>()?.RequestAborted.IsCancellationRequested ?? false;
 
     /// <summary>Whether the whole request has arrived: the client half-closed (HTTP/2 END_STREAM), so request trailers are available.</summary>
     private static bool RequestComplete(ServerCallContext context) =>

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
@@ -9,6 +10,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 using RouteGuide.Core.AspNetCore;
@@ -53,6 +55,7 @@ public sealed class RouteGuideTestHost : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly CallLog _calls;
+    private readonly MetricCollector<long> _activeCalls;
     private int _stopped;
 
     private RouteGuideTestHost(WebApplication app, GrpcChannel channel, Uri address, FakeTimeProvider time, CallLog calls)
@@ -66,6 +69,7 @@ public sealed class RouteGuideTestHost : IAsyncDisposable
         Client = channel.CreateRouteGuideClient();
         Service = app.Services.GetRequiredService<RouteGuideService>();
         Policy = app.Services.GetRequiredService<RouteGuideCallPolicy>();
+        _activeCalls = new MetricCollector<long>(app.Services.GetRequiredService<IMeterFactory>(), RouteGuideCallPolicy.MeterName, "routeguide.server.active_calls");
     }
 
     /// <summary>Gets the channel to the server.</summary>
@@ -104,8 +108,14 @@ public sealed class RouteGuideTestHost : IAsyncDisposable
     public RouteGuideService Service { get; }
 
     /// <summary>Gets the call policy every call of the service runs under.</summary>
-    /// <remarks>Its <see cref="RouteGuideCallPolicy.ActiveCalls"/> tells whether the server is still handling a call.</remarks>
     public RouteGuideCallPolicy Policy { get; }
+
+    /// <summary>Gets the number of calls the server is handling right now.</summary>
+    /// <remarks>
+    /// Read from the policy's <c>routeguide.server.active_calls</c> instrument on this host's own meter
+    /// (see <see cref="RouteGuideCallPolicy.MeterName"/>), so hosts running side by side do not mix.
+    /// </remarks>
+    public long ActiveCalls => _activeCalls.GetMeasurementSnapshot().Sum(m => m.Value);
 
     /// <summary>Gets the server's services, for anything the host does not surface itself.</summary>
     /// <remarks>
@@ -162,9 +172,9 @@ public sealed class RouteGuideTestHost : IAsyncDisposable
     }
 
     /// <summary>Waits until the service has no call in progress; fails after 20 seconds.</summary>
-    /// <returns>A task that completes when <see cref="RouteGuideCallPolicy.ActiveCalls"/> is zero.</returns>
+    /// <returns>A task that completes when <see cref="ActiveCalls"/> is zero.</returns>
     /// <exception cref="TimeoutException">A call was still in progress after 20 seconds.</exception>
-    public Task WaitForNoActiveCallsAsync() => Eventually(() => Policy.ActiveCalls == 0, "the service has no active calls");
+    public Task WaitForNoActiveCallsAsync() => Eventually(() => ActiveCalls == 0, "the service has no active calls");
 
     /// <summary>Waits until <paramref name="condition"/> holds; fails after 20 seconds.</summary>
     /// <remarks>
@@ -184,7 +194,7 @@ public sealed class RouteGuideTestHost : IAsyncDisposable
         {
             if (TimeProvider.System.GetElapsedTime(started) > WaitLimit)
             {
-                throw new TimeoutException($"Expected {what} within {WaitLimit.TotalSeconds:0} seconds; the service has {Policy.ActiveCalls} active calls.");
+                throw new TimeoutException($"Expected {what} within {WaitLimit.TotalSeconds:0} seconds; the service has {ActiveCalls} active calls.");
             }
 
             await Task.Delay(5).ConfigureAwait(false);
@@ -211,6 +221,7 @@ public sealed class RouteGuideTestHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Channel.Dispose();
+        _activeCalls.Dispose();
         if (Interlocked.Exchange(ref _stopped, 1) == 0)
         {
             await _app.StopAsync().ConfigureAwait(false);

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Net;
 using RouteGuide.Cli.Tls;
-using RouteGuide.Core.AspNetCore;
 using RouteGuide.Core.Statistics;
 
 namespace RouteGuide.Cli.Commands;
@@ -13,33 +12,12 @@ namespace RouteGuide.Cli.Commands;
 /// <param name="Urls">ASP.NET Core URLs to listen on instead of 127.0.0.1:<paramref name="Port"/>.</param>
 /// <param name="Redis">A Redis <c>host:port</c> where RouteChat's notes are kept, shared by every server using it; in memory when null.</param>
 /// <param name="Tls">The server's certificate and key files, and the client CA file for mutual TLS; h2c when null.</param>
-/// <param name="Limits">The connection limits; <see cref="RouteGuideServerOptions"/>' defaults when null.</param>
+/// <param name="Limits">The connection and call limits; the libraries' defaults when null.</param>
 internal sealed record ServeSettings(
     int Port = ServeCommand.DefaultPort, string? CatalogPath = null, string? Urls = null, string? Redis = null, ServeTlsFiles? Tls = null, ServeLimits? Limits = null);
 
 /// <summary>The PEM files of <c>serve --cert --key [--client-ca]</c>.</summary>
 internal sealed record ServeTlsFiles(string CertificatePath, string KeyPath, string? ClientCaPath = null);
-
-/// <summary>The connection limits of <c>serve</c>, as <see cref="RouteGuideServerOptions"/> takes them.</summary>
-internal sealed record ServeLimits
-{
-    public int MaxConnections { get; init; } = RouteGuideServerOptions.DefaultMaxConcurrentConnections;
-
-    public int MaxStreamsPerConnection { get; init; } = RouteGuideServerOptions.DefaultMaxStreamsPerConnection;
-
-    /// <summary>0 for no keep-alive pings.</summary>
-    public int KeepAliveDelaySeconds { get; init; } = (int)RouteGuideServerOptions.DefaultKeepAlivePingDelay.TotalSeconds;
-
-    public int KeepAliveTimeoutSeconds { get; init; } = (int)RouteGuideServerOptions.DefaultKeepAlivePingTimeout.TotalSeconds;
-
-    public void Apply(RouteGuideServerOptions server)
-    {
-        server.MaxConcurrentConnections = MaxConnections;
-        server.MaxStreamsPerConnection = MaxStreamsPerConnection;
-        server.KeepAlivePingDelay = KeepAliveDelaySeconds == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(KeepAliveDelaySeconds);
-        server.KeepAlivePingTimeout = TimeSpan.FromSeconds(KeepAliveTimeoutSeconds);
-    }
-}
 
 /// <summary><c>serve</c>: hosts the RouteGuide service over HTTP/2 until Ctrl+C, logging each call.</summary>
 internal static class ServeCommand
@@ -87,15 +65,6 @@ internal static class ServeCommand
             Description = "Mutual TLS: require every client to present a certificate issued by a certificate authority in this PEM file.",
             HelpName = "FILE.pem",
         };
-        var defaults = new ServeLimits();
-        var maxConnections = CliOptions.Count(
-            "--max-connections", "The most connections held open at once; more are closed on arrival.", minimum: 1, defaults.MaxConnections);
-        var maxStreams = CliOptions.Count(
-            "--max-streams-per-connection", "The most calls one connection may carry at once; more are refused.", minimum: 1, defaults.MaxStreamsPerConnection);
-        var keepAliveDelay = CliOptions.Count(
-            "--keepalive-delay", "Seconds a connection may be silent before the server pings it to find a dead peer (0: no pings).", minimum: 0, defaults.KeepAliveDelaySeconds, helpName: "S");
-        var keepAliveTimeout = CliOptions.Count(
-            "--keepalive-timeout", "Seconds to wait for a ping's answer before closing the connection.", minimum: 1, defaults.KeepAliveTimeoutSeconds, helpName: "S");
 
         var redis = new Option<string>("--redis")
         {
@@ -111,6 +80,7 @@ internal static class ServeCommand
             }
         });
 
+        var limits = new ServeLimitOptions();
         var command = new Command("serve", "Host the RouteGuide service over HTTP/2 on 127.0.0.1 until Ctrl+C, logging each call.")
         {
             port,
@@ -120,11 +90,8 @@ internal static class ServeCommand
             certificate,
             key,
             clientCa,
-            maxConnections,
-            maxStreams,
-            keepAliveDelay,
-            keepAliveTimeout,
         };
+        limits.AddTo(command);
         command.Validators.Add(result =>
         {
             var tls = result.IsGiven(certificate);
@@ -157,13 +124,7 @@ internal static class ServeCommand
                 parseResult.GetValue(urls),
                 parseResult.GetValue(redis),
                 parseResult.GetValue(certificate) is { } certificatePath ? new ServeTlsFiles(certificatePath, parseResult.GetValue(key)!, parseResult.GetValue(clientCa)) : null,
-                new ServeLimits
-                {
-                    MaxConnections = parseResult.GetValue(maxConnections),
-                    MaxStreamsPerConnection = parseResult.GetValue(maxStreams),
-                    KeepAliveDelaySeconds = parseResult.GetValue(keepAliveDelay),
-                    KeepAliveTimeoutSeconds = parseResult.GetValue(keepAliveTimeout),
-                }),
+                limits.Read(parseResult)),
             parseResult.InvocationConfiguration.Output,
             parseResult.InvocationConfiguration.Error,
             cancellationToken));
@@ -202,6 +163,7 @@ internal static class ServeCommand
                     limits.Apply(options);
                     options.EnableReflection = true;
                 },
+                limits.CallLimits(),
                 cancellationToken);
 
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Serving RouteGuide with {Quantity.Of(catalog.Count, "feature")} from {source}."));

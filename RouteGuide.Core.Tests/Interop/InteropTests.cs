@@ -75,7 +75,7 @@ public class InteropTests(string peerName)
 
         var sent = await client.ReadJsonLineAsync(LineTimeout);
         sent.GetProperty("sent").GetInt32().Should().Be(100);
-        await host.Eventually(() => host.Policy.ActiveCalls == 1, "their RecordRoute call is in progress on our server");
+        await host.Eventually(() => host.ActiveCalls == 1, "their RecordRoute call is in progress on our server");
         client.CloseInput();
         var result = await client.ReadJsonLineAsync(LineTimeout);
 

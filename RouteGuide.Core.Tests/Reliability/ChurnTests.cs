@@ -28,7 +28,7 @@ public class ChurnTests(WirePath path)
         // Warm up (JIT, connection, buffer pools) so the baseline is the server at rest, not at start.
         await Task.WhenAll(Enumerable.Range(0, Parallelism).Select(i => host.Client.RecordRouteAsync(Routes.Random(i, catalog, 500))));
         host.Errors.Should().BeEmpty();
-        var before = SettledMemory(host);
+        var before = host.SettledMemory();
 
         using var gate = new SemaphoreSlim(Parallelism);
         var outcomes = await Task.WhenAll(Enumerable.Range(0, Calls).Select(async call =>
@@ -46,7 +46,7 @@ public class ChurnTests(WirePath path)
 
         await host.WaitForNoActiveCallsAsync();
         var errors = host.Errors;
-        var after = SettledMemory(host);
+        var after = host.SettledMemory();
         TestContext.Out.WriteLine($"Managed memory before {before:N0} B, after {after:N0} B ({after - before:+#,0;-#,0;0} B).");
 
         outcomes.Count(o => o == Outcome.Exact).Should().Be(Calls / EveryNthIsNormal, "every normal call got its exact summary");
@@ -83,19 +83,6 @@ public class ChurnTests(WirePath path)
         var status = (await FluentActions.Awaiting(() => grpcCall.ResponseAsync).Should().ThrowAsync<RpcException>()).Which.StatusCode;
         status.Should().Be(StatusCode.Cancelled, $"call {call} was cancelled after {cancelAfter} points");
         return Outcome.Cancelled;
-    }
-
-    /// <summary>
-    /// The managed heap after full collections. The test's own log collector keeps every server log
-    /// record (thousands here), which is the harness's memory, not the server's: it is emptied first.
-    /// </summary>
-    private static long SettledMemory(RouteGuideTestHost host)
-    {
-        host.Logs.Clear();
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
-        return GC.GetTotalMemory(forceFullCollection: true);
     }
 
     private enum Outcome

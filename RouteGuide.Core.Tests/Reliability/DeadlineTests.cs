@@ -62,6 +62,12 @@ public class DeadlineTests(WirePath path)
     private static async Task ShouldHaveEndedEarlyOnTheServer(RouteGuideTestHost host)
     {
         await host.WaitForNoActiveCallsAsync();
+        // What the policy logged, in the test's output: the line a failure below is about.
+        foreach (var record in host.Logs.GetSnapshot().Where(r => r.Category == typeof(RouteGuideCallPolicy).FullName))
+        {
+            TestContext.Out.WriteLine($"Server log: {record.Level} {record.Message}");
+        }
+
         await host.Eventually(() => host.Logs.GetSnapshot().Any(r => r.Message.StartsWith("RecordRoute ended early", StringComparison.Ordinal)), "the server logged how the call ended");
         host.Logs.GetSnapshot().Where(r => r.Message.StartsWith("RecordRoute ended early", StringComparison.Ordinal)).Select(r => r.Message)
             .Should().ContainSingle().Which.Should().BeOneOf(ServerEndings);

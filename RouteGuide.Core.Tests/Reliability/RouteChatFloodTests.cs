@@ -30,10 +30,10 @@ public class RouteChatFloodTests
         await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, serviceOptions: SmallCaps);
         var here = new Point { Latitude = 1, Longitude = 1 };
         await ChatAsync(host, Enumerable.Range(0, WarmUpNotes).Select(i => Note(here, i)), countOnly: true);
-        var before = SettledMemory(host);
+        var before = host.SettledMemory();
 
         var firstHalf = await ChatAsync(host, Enumerable.Range(0, Notes / 2).Select(i => Note(here, i)), countOnly: true);
-        var half = SettledMemory(host);
+        var half = host.SettledMemory();
         var secondHalf = await ChatAsync(host, Enumerable.Range(Notes / 2, Notes / 2).Select(i => Note(here, i)), countOnly: true);
         var replies = firstHalf.Count + secondHalf.Count;
 
@@ -43,7 +43,7 @@ public class RouteChatFloodTests
         (await ChatAsync(host, [Note(here, -1)])).Messages.Should().Equal("999997", "999998", "999999");
         await host.WaitForNoActiveCallsAsync();
         host.Errors.Should().BeEmpty();
-        var after = SettledMemory(host);
+        var after = host.SettledMemory();
         TestContext.Out.WriteLine($"Managed memory before {before:N0} B, after half the notes {half:N0} B, after all {after:N0} B.");
         after.Should().BeLessThan(half + SecondHalfToleranceBytes, "the second half of the flood adds nothing that stays");
         after.Should().BeLessThan(before + MemoryBoundBytes);
@@ -54,7 +54,7 @@ public class RouteChatFloodTests
     {
         await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, serviceOptions: SmallCaps);
         await ChatAsync(host, Enumerable.Range(0, WarmUpNotes).Select(i => Note(new Point { Latitude = -1 - (i % Locations), Longitude = 7 }, i)), countOnly: true);
-        var before = SettledMemory(host);
+        var before = host.SettledMemory();
         var maxStored = 0;
         IEnumerable<RouteNote> Flood(int start, int count) => Enumerable.Range(start, count).Select(i =>
         {
@@ -67,7 +67,7 @@ public class RouteChatFloodTests
         });
 
         var replies = (await ChatAsync(host, Flood(0, Notes / 2), countOnly: true)).Count;
-        var half = SettledMemory(host);
+        var half = host.SettledMemory();
         replies += (await ChatAsync(host, Flood(Notes / 2, Notes / 2), countOnly: true)).Count;
 
         replies.Should().Be(0, "a location's earlier note was forgotten long before the location came round again");
@@ -77,7 +77,7 @@ public class RouteChatFloodTests
         (await ChatAsync(host, [Note(new Point { Latitude = last % Locations, Longitude = 7 }, -1)])).Messages.Should().Equal($"{last}");
         await host.WaitForNoActiveCallsAsync();
         host.Errors.Should().BeEmpty();
-        var after = SettledMemory(host);
+        var after = host.SettledMemory();
         TestContext.Out.WriteLine($"Managed memory before {before:N0} B, after half the notes {half:N0} B, after all {after:N0} B.");
         after.Should().BeLessThan(half + SecondHalfToleranceBytes, "the second half of the flood adds nothing that stays");
         after.Should().BeLessThan(before + MemoryBoundBytes);
@@ -112,18 +112,5 @@ public class RouteChatFloodTests
 
         await call.RequestStream.CompleteAsync();
         return await reading;
-    }
-
-    /// <summary>
-    /// The managed heap after full collections, with the test's log collector emptied (its records are
-    /// the harness's memory, not the server's).
-    /// </summary>
-    private static long SettledMemory(RouteGuideTestHost host)
-    {
-        host.Logs.Clear();
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
-        return GC.GetTotalMemory(forceFullCollection: true);
     }
 }

@@ -36,7 +36,7 @@ public class ShutdownTests(WirePath path)
     {
         await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, wirePath: path);
         var calls = StartStreaming(host);
-        await host.Eventually(() => host.Policy.ActiveCalls == StreamingCalls, "every call is streaming on the server");
+        await host.Eventually(() => host.ActiveCalls == StreamingCalls, "every call is streaming on the server");
 
         await host.StopServerAsync(Grace);
 
@@ -51,7 +51,7 @@ public class ShutdownTests(WirePath path)
         await nodePeer.EnsureReadyAsync();
         await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback);
         var node = nodePeer.RunClientAsync("streaming", host.Address.Authority, StreamingCalls.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        await host.Eventually(() => host.Policy.ActiveCalls == StreamingCalls || node.IsCompleted, "every Node call is streaming on the server");
+        await host.Eventually(() => host.ActiveCalls == StreamingCalls || node.IsCompleted, "every Node call is streaming on the server");
 
         await host.StopServerAsync(Grace);
 
@@ -87,7 +87,7 @@ public class ShutdownTests(WirePath path)
             }
 
             await host.Eventually(() => gate.Waiting == HalfClosedCalls, "every half-closed call is held at the gate on the server");
-            await host.Eventually(() => host.Policy.ActiveCalls == StreamingCalls + HalfClosedCalls, "every call is on the server");
+            await host.Eventually(() => host.ActiveCalls == StreamingCalls + HalfClosedCalls, "every call is on the server");
 
             var stopping = host.StopServerAsync(Grace);
             await ShouldEachEndWithUnavailable(streaming);

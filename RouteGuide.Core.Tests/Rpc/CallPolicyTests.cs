@@ -1,5 +1,8 @@
+using System.Diagnostics.Metrics;
 using Google.Protobuf;
 using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using RouteGuide.Core.Notes;
@@ -20,6 +23,8 @@ public class CallPolicyTests
 
     private FakeLogger<RouteGuideCallPolicy> _logger = null!;
     private CancellationTokenSource _stopping = null!;
+    private ServiceProvider _metrics = null!;
+    private MetricCollector<long> _activeCalls = null!;
     private RouteGuideCallPolicy _policy = null!;
 
     [SetUp]
@@ -27,11 +32,21 @@ public class CallPolicyTests
     {
         _logger = new FakeLogger<RouteGuideCallPolicy>();
         _stopping = new CancellationTokenSource();
-        _policy = new RouteGuideCallPolicy(_logger, _stopping.Token);
+        _metrics = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var meters = _metrics.GetRequiredService<IMeterFactory>();
+        _activeCalls = new MetricCollector<long>(meters, RouteGuideCallPolicy.MeterName, "routeguide.server.active_calls");
+        _policy = new RouteGuideCallPolicy(RouteGuideServiceOptions.Default, _logger, meters, serverStopping: _stopping.Token);
     }
 
     [TearDown]
-    public void TearDown() => _stopping.Dispose();
+    public void TearDown()
+    {
+        _activeCalls.Dispose();
+        _metrics.Dispose();
+        _stopping.Dispose();
+    }
+
+    private long ActiveCalls => _activeCalls.GetMeasurementSnapshot().Sum(m => m.Value);
 
     public static IEnumerable<TestCaseData> UnreadableMessages()
     {
@@ -124,7 +139,7 @@ public class CallPolicyTests
         replies.Written.Should().Be(0);
         _logger.Collector.GetSnapshot().Should().ContainSingle().Which.Should().Match<FakeLogRecord>(r =>
             r.Level == LogLevel.Warning && r.Message == "RouteChat failed: the note store is unreachable." && r.Exception == unreachable);
-        _policy.ActiveCalls.Should().Be(0);
+        ActiveCalls.Should().Be(0);
     }
 
     [Test]
@@ -174,6 +189,20 @@ public class CallPolicyTests
     }
 
     [Test]
+    public async Task A_reset_the_host_has_seen_before_it_cancels_the_token_is_an_early_ending_not_an_unreadable_message()
+    {
+        // Kestrel fails the read at once when the client resets the stream, and cancels the call's token
+        // later on the thread pool; the host's own view of the request tells the policy first.
+        var policy = new RouteGuideCallPolicy(_logger, requestComplete: null, requestAborted: _ => true);
+        var stream = new FakeRequestStream<Point>(_ => throw new IOException("The client reset the request stream."));
+
+        var status = await EndOf(policy.ClientStreamingServerHandler<Point, RouteSummary>(stream, Context("RecordRoute"), ReadAll));
+
+        status.StatusCode.Should().Be(StatusCode.Cancelled);
+        ShouldHaveLoggedOnly(LogLevel.Debug, "RecordRoute ended early by the client or its deadline (Cancelled).");
+    }
+
+    [Test]
     public async Task A_response_stream_that_broke_is_a_client_that_went_away_not_a_server_failure()
     {
         var writer = new FakeResponseStream<Feature>(_ => throw new IOException("The client reset the response stream."));
@@ -201,7 +230,7 @@ public class CallPolicyTests
 
         (await EndOf(call)).Should().Be(new Status(StatusCode.Unavailable, "The server is shutting down; retry the call."));
         ShouldHaveLoggedOnly(LogLevel.Information, "RecordRoute ended by the server: it is shutting down (Unavailable).");
-        _policy.ActiveCalls.Should().Be(0);
+        ActiveCalls.Should().Be(0);
     }
 
     [Test]
@@ -223,7 +252,7 @@ public class CallPolicyTests
     {
         // Buffered points either way: only a client that half-closed gets its answer.
         using var stopping = new CancellationTokenSource();
-        var policy = new RouteGuideCallPolicy(_logger, _ => halfClosed, stopping.Token);
+        var policy = new RouteGuideCallPolicy(_logger, _ => halfClosed, serverStopping: stopping.Token);
         await stopping.CancelAsync();
 
         var call = policy.ClientStreamingServerHandler<Point, RouteSummary>(Stream(ThreePoints), Context("RecordRoute"), ReadAll);
@@ -256,11 +285,11 @@ public class CallPolicyTests
         var release = new TaskCompletionSource<bool>();
         var running = _policy.ClientStreamingServerHandler<Point, RouteSummary>(new FakeRequestStream<Point>(_ => release.Task), Context("RecordRoute"), ReadAll);
 
-        _policy.ActiveCalls.Should().Be(1);
+        ActiveCalls.Should().Be(1);
         release.SetException(new IOException("Message too large: 4294967295"));
         await EndOf(running);
 
-        _policy.ActiveCalls.Should().Be(0);
+        ActiveCalls.Should().Be(0);
     }
 
     private static InvalidProtocolBufferException ProtobufParseError()

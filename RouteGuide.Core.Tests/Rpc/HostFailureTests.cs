@@ -61,7 +61,7 @@ public class HostFailureTests(HostFlavour flavour)
     {
         host.Errors.Should().ContainSingle().Which.Should().StartWith($"{method} failed.").And.Contain("store offline");
         host.Logs.GetSnapshot().Should().NotContain(r => r.Message.Contains("ended early", StringComparison.Ordinal));
-        host.Policy.ActiveCalls.Should().Be(0);
+        host.ActiveCalls.Should().Be(0);
     }
 
     private sealed class BrokenFeatureStore : IFeatureLookup

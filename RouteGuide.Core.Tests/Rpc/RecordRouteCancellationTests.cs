@@ -35,7 +35,7 @@ public class RecordRouteCancellationTests(WirePath path)
 
         var call = host.Client.RecordRouteAsync(endless, cancellationToken: cancellation.Token);
         await serverHasAll.Task;
-        await host.Eventually(() => host.Policy.ActiveCalls == 1, "the call reached the server");
+        await host.Eventually(() => host.ActiveCalls == 1, "the call reached the server");
         await cancellation.CancelAsync();
 
         await FluentActions.Awaiting(() => call).Should().ThrowAsync<OperationCanceledException>();

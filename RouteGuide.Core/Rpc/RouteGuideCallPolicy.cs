@@ -1,9 +1,11 @@
+using System.Diagnostics.Metrics;
 using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using RouteGuide.Core.Notes;
+using RouteGuide.Core.Protocol;
 using RouteGuide.Core.Rpc.Internal;
 
 namespace RouteGuide.Core.Rpc;
@@ -33,22 +35,59 @@ namespace RouteGuide.Core.Rpc;
 /// own recorder or feature store included) is logged as an error and is <see cref="StatusCode.Internal"/>
 /// with no details. Deadlines, cancellation and status trailers stay the host's.
 /// </para>
+/// <para>
+/// It also enforces the call limits of <see cref="RouteGuideServiceOptions"/>: a RecordRoute or RouteChat
+/// call that sends no message for <see cref="RouteGuideServiceOptions.IdleTimeout"/> ends with
+/// <see cref="StatusCode.DeadlineExceeded"/>; a RecordRoute call streaming longer than
+/// <see cref="RouteGuideServiceOptions.MaxRouteDuration"/> or sending more than
+/// <see cref="RouteGuideServiceOptions.MaxRoutePoints"/> points ends with <see cref="StatusCode.ResourceExhausted"/>;
+/// each is logged at Information. And it records the <see cref="MeterName"/> meter's instruments, once
+/// per call (see docs/operations.md).
+/// </para>
 /// </remarks>
 public sealed class RouteGuideCallPolicy : Interceptor
 {
+    /// <summary>The name of the meter whose instruments the policy records: <c>RouteGuide.Core</c>.</summary>
+    public const string MeterName = "RouteGuide.Core";
+
+    private static readonly Lazy<Meter> SharedMeter = new(() => new Meter(MeterName));
+
     private readonly ILogger _logger;
     private readonly CancellationToken _serverStopping;
     private readonly Func<ServerCallContext, bool>? _requestComplete;
-    private int _activeCalls;
+    private readonly Func<ServerCallContext, bool>? _requestAborted;
+    private readonly TimeProvider _time;
+    private readonly CallLimits _routeLimits;
+    private readonly CallLimits _chatLimits;
+    private readonly CallMetrics _metrics;
 
-    /// <summary>Creates the policy.</summary>
+    /// <summary>Creates the policy with the default call limits.</summary>
     /// <param name="logger">Where call endings are logged; nowhere when <see langword="null"/>.</param>
     /// <param name="serverStopping">
     /// Cancelled when the server starts shutting down (in ASP.NET Core, <c>IHostApplicationLifetime.ApplicationStopping</c>):
     /// calls still streaming requests then end with <see cref="StatusCode.Unavailable"/>.
     /// </param>
     public RouteGuideCallPolicy(ILogger<RouteGuideCallPolicy>? logger = null, CancellationToken serverStopping = default)
-        : this(logger, requestComplete: null, serverStopping)
+        : this(RouteGuideServiceOptions.Default, logger, serverStopping: serverStopping)
+    {
+    }
+
+    /// <summary>Creates the policy.</summary>
+    /// <param name="options">The call limits (the service's options).</param>
+    /// <param name="logger">Where call endings are logged; nowhere when <see langword="null"/>.</param>
+    /// <param name="meterFactory">
+    /// Creates the <see cref="MeterName"/> meter (hosts with dependency injection have one); when
+    /// <see langword="null"/>, one meter shared by the process is used.
+    /// </param>
+    /// <param name="timeProvider">The clock of the time limits; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <param name="serverStopping">Cancelled when the server starts shutting down: calls still streaming requests then end with <see cref="StatusCode.Unavailable"/>.</param>
+    public RouteGuideCallPolicy(
+        RouteGuideServiceOptions options,
+        ILogger<RouteGuideCallPolicy>? logger = null,
+        IMeterFactory? meterFactory = null,
+        TimeProvider? timeProvider = null,
+        CancellationToken serverStopping = default)
+        : this(logger, requestComplete: null, requestAborted: null, options, meterFactory, timeProvider, serverStopping)
     {
     }
 
@@ -59,31 +98,51 @@ public sealed class RouteGuideCallPolicy : Interceptor
     /// end and answered after shutdown begins; any other call ends with <see cref="StatusCode.Unavailable"/>.
     /// Without it, a call is read on while its next message is already buffered.
     /// </param>
+    /// <param name="requestAborted">
+    /// Whether the host has already seen the call end (the client reset it, its connection went away,
+    /// or the host's deadline fired), read at once: the host may signal the call's cancellation token
+    /// only later, while the broken request stream has already failed the read.
+    /// </param>
+    /// <param name="options">The call limits.</param>
+    /// <param name="meterFactory">Creates the meter.</param>
+    /// <param name="timeProvider">The clock of the time limits.</param>
     /// <param name="serverStopping">Cancelled when the server starts shutting down.</param>
-    internal RouteGuideCallPolicy(ILogger<RouteGuideCallPolicy>? logger, Func<ServerCallContext, bool>? requestComplete, CancellationToken serverStopping)
+    internal RouteGuideCallPolicy(
+        ILogger<RouteGuideCallPolicy>? logger,
+        Func<ServerCallContext, bool>? requestComplete,
+        Func<ServerCallContext, bool>? requestAborted = null,
+        RouteGuideServiceOptions? options = null,
+        IMeterFactory? meterFactory = null,
+        TimeProvider? timeProvider = null,
+        CancellationToken serverStopping = default)
     {
+        options ??= RouteGuideServiceOptions.Default;
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _serverStopping = serverStopping;
         _requestComplete = requestComplete;
+        _requestAborted = requestAborted;
+        _time = timeProvider ?? TimeProvider.System;
+        _routeLimits = CallLimits.ForRoutes(options);
+        _chatLimits = CallLimits.ForChats(options);
+        _metrics = new CallMetrics(meterFactory?.Create(new MeterOptions(MeterName)) ?? SharedMeter.Value);
     }
-
-    /// <summary>The number of calls, of any method, in progress under this policy right now.</summary>
-    public int ActiveCalls => Volatile.Read(ref _activeCalls);
 
     /// <inheritdoc />
     public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation) =>
-        PoliceAsync<TRequest, TResponse>(context, _ => continuation(request, context));
+        PoliceAsync<TRequest, TResponse>(context, CallLimits.None, _ => continuation(request, context));
 
     /// <inheritdoc />
     public override Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
         IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation) =>
-        PoliceAsync<TRequest, TResponse>(context, call => continuation(new PolicedRequestStream<TRequest>(requestStream, call), context));
+        PoliceAsync<TRequest, TResponse>(context, _routeLimits, call => continuation(new PolicedRequestStream<TRequest>(requestStream, call), context), route: true);
 
     /// <inheritdoc />
     public override Task ServerStreamingServerHandler<TRequest, TResponse>(
         TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation) =>
-        PoliceAsync<TRequest, bool>(context, async call =>
+        PoliceAsync<TRequest, bool>(context, CallLimits.None, async call =>
         {
             await continuation(request, new PolicedResponseStream<TResponse>(responseStream, call), context).ConfigureAwait(false);
             return true;
@@ -92,28 +151,46 @@ public sealed class RouteGuideCallPolicy : Interceptor
     /// <inheritdoc />
     public override Task DuplexStreamingServerHandler<TRequest, TResponse>(
         IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation) =>
-        PoliceAsync<TRequest, bool>(context, async call =>
+        PoliceAsync<TRequest, bool>(context, _chatLimits, async call =>
         {
             await continuation(new PolicedRequestStream<TRequest>(requestStream, call), new PolicedResponseStream<TResponse>(responseStream, call), context).ConfigureAwait(false);
             return true;
         });
 
-    private async Task<T> PoliceAsync<TRequest, T>(ServerCallContext context, Func<PolicedCall, Task<T>> handler)
+    /// <summary>Runs a call under its limits, decides how it ends if it fails, and records its metrics.</summary>
+    /// <param name="context">The call.</param>
+    /// <param name="limits">The call's limits.</param>
+    /// <param name="handler">The method, with its streams policed.</param>
+    /// <param name="route">Whether the call is a route (RecordRoute, the one client-streaming method): its route metrics are recorded when it ends.</param>
+    private async Task<T> PoliceAsync<TRequest, T>(ServerCallContext context, CallLimits limits, Func<PolicedCall, Task<T>> handler, bool route = false)
     {
         ArgumentNullException.ThrowIfNull(context);
-        Interlocked.Increment(ref _activeCalls);
-        using var call = new PolicedCall(context, typeof(TRequest).Name, _requestComplete, _serverStopping);
+        using var call = new PolicedCall(context, typeof(TRequest).Name, _requestComplete, limits, _time, _serverStopping);
+        var method = call.MethodName;
+        _metrics.Started(method);
         try
         {
-            return await handler(call).ConfigureAwait(false);
+            var response = await handler(call).ConfigureAwait(false);
+            if (route && response is RouteSummary summary)
+            {
+                _metrics.RouteCompleted(call.MessagesRead, summary, call.Elapsed);
+            }
+
+            return response;
         }
         catch (Exception e)
         {
-            throw Decide(call, e);
+            var failure = Decide(call, e);
+            if (route)
+            {
+                _metrics.RouteFailed(call.MessagesRead, failure.StatusCode);
+            }
+
+            throw failure;
         }
         finally
         {
-            Interlocked.Decrement(ref _activeCalls);
+            _metrics.Ended(method);
         }
     }
 
@@ -133,16 +210,24 @@ public sealed class RouteGuideCallPolicy : Interceptor
             return status;
         }
 
-        if (call.Context.CancellationToken.IsCancellationRequested || ReferenceEquals(e, call.WriteFailure)
+        if (call.Context.CancellationToken.IsCancellationRequested || _requestAborted?.Invoke(call.Context) == true || ReferenceEquals(e, call.WriteFailure)
             || (fromRequestStream && e is RequestStreamAbortedException))
         {
             // The client cancelled or reset the call, the connection went away, or the host's deadline
             // fired (the host has then written DeadlineExceeded already): no status this raises reaches
-            // the client, so it only names the ending. A host's reader may report the reset before the
-            // host cancels the call's token (RequestStreamAbortedException): that is the same ending.
+            // the client, so it only names the ending. Kestrel fails the request stream's read at once
+            // when the client resets the stream ("The client reset the request stream.", an IOException)
+            // but cancels the call's token later on the thread pool: asked directly, the host already
+            // knows, so such a call is never taken for one whose message could not be read. A host's
+            // reader may also report the reset itself (RequestStreamAbortedException): the same ending.
             var code = DateTime.UtcNow >= call.Context.Deadline ? StatusCode.DeadlineExceeded : StatusCode.Cancelled;
             Log.CallEndedByClient(_logger, method, code);
             return new RpcException(new Status(code, code == StatusCode.DeadlineExceeded ? $"{method} passed its deadline." : $"{method} was cancelled."));
+        }
+
+        if (e is OperationCanceledException && call.LimitReached is CallLimit.Idle or CallLimit.Duration)
+        {
+            return LimitReached(call);
         }
 
         if (e is OperationCanceledException && call.ServerStopping.IsCancellationRequested)
@@ -171,6 +256,21 @@ public sealed class RouteGuideCallPolicy : Interceptor
 
         Log.CallFailed(_logger, e, method);
         return new RpcException(new Status(StatusCode.Internal, $"{method} failed on the server."));
+    }
+
+    private RpcException LimitReached(PolicedCall call)
+    {
+        var method = call.MethodName;
+        if (call.LimitReached == CallLimit.Idle)
+        {
+            var idle = call.Limits.IdleTimeout.TotalSeconds;
+            Log.CallIdle(_logger, method, idle);
+            return new RpcException(new Status(StatusCode.DeadlineExceeded, $"{method} sent no message for {idle:0.###} s, the server's idle timeout; the call was ended."));
+        }
+
+        var duration = call.Limits.MaxDuration.TotalSeconds;
+        Log.CallTooLong(_logger, method, duration);
+        return new RpcException(new Status(StatusCode.ResourceExhausted, $"{method} was still streaming after {duration:0.###} s, the server's limit on one call; send the rest in another call."));
     }
 
     private RpcException Unreadable(PolicedCall call, string detail, string problem)

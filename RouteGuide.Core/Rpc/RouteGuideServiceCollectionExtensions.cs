@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -20,7 +21,8 @@ public static class RouteGuideServiceCollectionExtensions
     /// <see cref="RouteGuideServiceOptions.Default"/>, and an <see cref="IRouteNoteStore"/> in this process's
     /// memory with those options' caps. Register your own of any of these first to replace it. ASP.NET Core hosts call
     /// <c>AddRouteGuideServer()</c> (RouteGuide.Core.AspNetCore), which calls this and applies the policy;
-    /// other gRPC hosts add the policy as a server interceptor.
+    /// other gRPC hosts add the policy as a server interceptor. The policy records its metrics through the
+    /// container's <see cref="IMeterFactory"/> when there is one.
     /// </remarks>
     /// <param name="services">The container.</param>
     /// <returns>The same container, for chaining.</returns>
@@ -36,7 +38,11 @@ public static class RouteGuideServiceCollectionExtensions
             provider.GetRequiredService<RouteRecorderOptions>()));
         services.TryAddSingleton(RouteGuideServiceOptions.Default);
         services.TryAddSingleton<IRouteNoteStore>(provider => new InMemoryRouteNoteStore(provider.GetRequiredService<RouteGuideServiceOptions>()));
-        services.TryAddSingleton(provider => new RouteGuideCallPolicy(provider.GetService<ILogger<RouteGuideCallPolicy>>()));
+        services.TryAddSingleton(provider => new RouteGuideCallPolicy(
+            provider.GetRequiredService<RouteGuideServiceOptions>(),
+            provider.GetService<ILogger<RouteGuideCallPolicy>>(),
+            provider.GetService<IMeterFactory>(),
+            provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(provider => new RouteGuideService(
             provider.GetRequiredService<IFeatureLookup>(),
             provider.GetRequiredService<IRouteRecorderFactory>(),

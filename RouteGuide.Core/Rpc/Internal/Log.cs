@@ -26,4 +26,10 @@ internal static partial class Log
 
     [LoggerMessage(7, LogLevel.Warning, "{Method} failed: the note store is unreachable.")]
     public static partial void NoteStoreUnavailable(ILogger logger, Exception exception, string method);
+
+    [LoggerMessage(8, LogLevel.Information, "{Method} ended by the server: no message for {IdleSeconds} s, its idle timeout (DeadlineExceeded).")]
+    public static partial void CallIdle(ILogger logger, string method, double idleSeconds);
+
+    [LoggerMessage(9, LogLevel.Information, "{Method} ended by the server: still streaming after {LimitSeconds} s, its duration limit (ResourceExhausted).")]
+    public static partial void CallTooLong(ILogger logger, string method, double limitSeconds);
 }

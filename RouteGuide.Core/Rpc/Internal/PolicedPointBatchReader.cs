@@ -6,7 +6,7 @@ namespace RouteGuide.Core.Rpc.Internal;
 
 /// <summary>
 /// A batch reader under <see cref="RouteGuideCallPolicy"/>, as <see cref="PolicedRequestStream{T}"/> is
-/// for the host's reader: the policy's read rules apply (shutdown), points read are counted as messages
+/// for the host's reader: the policy's read rules apply (shutdown, idle and duration limits), points read are counted as messages
 /// read, and a read's failure is remembered, so the policy decides a call's ending the same on every path.
 /// </summary>
 internal sealed class PolicedPointBatchReader(IPointBatchReader inner, PolicedCall call) : IPointBatchReader
@@ -41,7 +41,7 @@ internal sealed class PolicedPointBatchReader(IPointBatchReader inner, PolicedCa
             throw;
         }
 
-        call.MessagesRead += batch.Length;
+        call.Received(batch.Length);
         return batch;
     }
 }

@@ -2,7 +2,10 @@ using Grpc.Core;
 
 namespace RouteGuide.Core.Rpc.Internal;
 
-/// <summary>A call's request stream as the handler sees it: reads are counted, and a read's failure is remembered.</summary>
+/// <summary>
+/// A call's request stream as the handler sees it: reads are counted against the call's message
+/// limit, and a read's failure is remembered.
+/// </summary>
 internal sealed class PolicedRequestStream<T>(IAsyncStreamReader<T> inner, PolicedCall call) : IAsyncStreamReader<T>
 {
     /// <summary>The host's request stream.</summary>
@@ -28,7 +31,7 @@ internal sealed class PolicedRequestStream<T>(IAsyncStreamReader<T> inner, Polic
 
         if (more)
         {
-            call.MessagesRead++;
+            call.Received(1);
         }
 
         return more;
