@@ -3,14 +3,15 @@ using System.Globalization;
 using Grpc.Net.Client;
 using RouteGuide.Core.Protocol;
 using RouteGuide.Core.Rpc;
+using RouteGuide.Core.Rpc.Internal;
 using RouteGuideClient = RouteGuide.Core.Protocol.RouteGuide.RouteGuideClient;
 
 namespace RouteGuide.Benchmarks;
 
 /// <summary>
-/// <c>latency [calls]</c>: end-to-end (c). Whole 10-point RecordRoute calls on warm channels to a child
-/// server, fast path and stock alternating call by call (so both see the same machine load), and the
-/// exact p50, p90, p99 and mean of each path's call times. Every call checks the server's point count.
+/// <c>latency [calls]</c>: end-to-end (c). Whole 10-point RecordRoute calls on warm channels to child
+/// servers, the new paths, the standard paths and the stock client taking turns call by call (so all
+/// see the same machine load), and the exact p50, p90, p99 and mean of each path's call times. Every call checks the server's point count.
 /// BenchmarkDotNet is not used here because its percentile columns stop at P95 and P100.
 /// </summary>
 internal static class LatencyMeasurement
@@ -21,41 +22,46 @@ internal static class LatencyMeasurement
     {
         var calls = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5_000;
         var route = Benchmarks.RoutePoints.Create(RoutePoints);
-        using var server = ServerProcess.Start();
-        using var fastChannel = RouteGuideChannel.ForAddress(server.Address);
-        using var stockChannel = GrpcChannel.ForAddress(server.Address);
-        var fast = fastChannel.CreateRouteGuideClient();
-        var stock = stockChannel.CreateRouteGuideClient();
+        using var batchServer = ServerProcess.Start();
+        using var standardServer = ServerProcess.Start(standardRead: true);
+        using var newChannel = RouteGuideChannel.ForAddress(batchServer.Address);
+        using var standardChannel = RouteGuideChannel.ForAddress(standardServer.Address, options => ((CoalescingHandler)options.HttpHandler!).RefuseBulkWrites());
+        using var stockChannel = GrpcChannel.ForAddress(standardServer.Address);
+        (string Name, RouteGuideClient Client)[] paths =
+        [
+            ("new paths (bulk write, batch read)", newChannel.CreateRouteGuideClient()),
+            ("standard paths (coalescing writes, per-message read)", standardChannel.CreateRouteGuideClient()),
+            ("stock client, per-message read", stockChannel.CreateRouteGuideClient()),
+        ];
 
         // Warm-up: connections, JIT, pools.
         for (var i = 0; i < 500; i++)
         {
-            await CallAsync(fast, route).ConfigureAwait(false);
-            await CallAsync(stock, route).ConfigureAwait(false);
+            foreach (var path in paths)
+            {
+                await CallAsync(path.Client, route).ConfigureAwait(false);
+            }
         }
 
-        var fastTimes = new double[calls];
-        var stockTimes = new double[calls];
+        var times = paths.Select(_ => new double[calls]).ToArray();
         for (var i = 0; i < calls; i++)
         {
-            // Alternate which path goes first, so neither always follows the other.
-            if (i % 2 == 0)
+            // Rotate which path goes first, so that none always follows another.
+            for (var k = 0; k < paths.Length; k++)
             {
-                fastTimes[i] = await CallAsync(fast, route).ConfigureAwait(false);
-                stockTimes[i] = await CallAsync(stock, route).ConfigureAwait(false);
-            }
-            else
-            {
-                stockTimes[i] = await CallAsync(stock, route).ConfigureAwait(false);
-                fastTimes[i] = await CallAsync(fast, route).ConfigureAwait(false);
+                var p = (i + k) % paths.Length;
+                times[p][i] = await CallAsync(paths[p].Client, route).ConfigureAwait(false);
             }
         }
 
         Console.WriteLine($"10-point RecordRoute calls on warm channels, {calls} calls per path, times in microseconds:");
         Console.WriteLine("| Path | p50 | p90 | p99 | mean |");
         Console.WriteLine("| --- | ---: | ---: | ---: | ---: |");
-        Report("fast (RouteGuideChannel.ForAddress)", fastTimes);
-        Report("stock (plain GrpcChannel)", stockTimes);
+        for (var p = 0; p < paths.Length; p++)
+        {
+            Report(paths[p].Name, times[p]);
+        }
+
         return 0;
     }
 

@@ -1,21 +1,22 @@
 using System.Diagnostics;
 using System.Globalization;
 using Google.Protobuf;
-using Grpc.Core;
 using Grpc.Net.Client;
 using RouteGuide.Core.Protocol;
 using RouteGuide.Core.Rpc;
+using RouteGuide.Core.Rpc.Internal;
 using RouteGuide.Core.Statistics;
 using RouteGuideClient = RouteGuide.Core.Protocol.RouteGuide.RouteGuideClient;
 
 namespace RouteGuide.Benchmarks;
 
 /// <summary>
-/// <c>profile</c>: where the time and allocations of a point go, by stopwatch, CPU time and allocation
-/// counters (not BenchmarkDotNet). First whole calls against a child server, fast path and stock, with
-/// both processes' CPU time and managed allocations per point; then the server's own pieces in this
-/// process: protobuf parsing of a Point, <see cref="RouteGuideService.RecordRoute"/> over already-parsed
-/// points, and <see cref="RouteRecorder.Record"/> alone.
+/// <c>profile [points] [stockPoints] [bufferKiB]</c>: where the time and allocations of a point go, by stopwatch,
+/// CPU time and allocation counters (not BenchmarkDotNet). First whole calls against two child servers
+/// (batch read path on, and off), with the new paths, the standard paths and the stock client, and both
+/// processes' CPU time and managed allocations per point; then the server's own pieces in this process:
+/// protobuf parsing of a Point, <see cref="RouteGuideService.RecordRoute"/> on the batch read path and
+/// over already-parsed points, and <see cref="RouteRecorder.Record"/> alone.
 /// </summary>
 internal static class ProfileMeasurement
 {
@@ -23,32 +24,40 @@ internal static class ProfileMeasurement
     {
         var fastPoints = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 2_000_000;
         var stockPoints = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200_000;
-        var bufferKiB = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : RouteGuide.Core.Rpc.Internal.CoalescingOptions.Default.BufferSize / 1024;
+        var bufferKiB = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : CoalescingOptions.Default.BufferSize / 1024;
         var points = RoutePoints.Create(Math.Max(fastPoints, stockPoints));
 
-        using (var server = ServerProcess.Start())
+        // Two servers, the same program: one with the batch read path (the default), one without.
+        using (var batchServer = ServerProcess.Start())
+        using (var standardServer = ServerProcess.Start(standardRead: true))
         {
-            // The channel of RouteGuideChannel.ForAddress, with the fast-path handler's buffer size as given.
-            RouteGuide.Core.Rpc.Internal.CoalescingHandler handler = null!;
-            using var fast = RouteGuideChannel.ForAddress(server.Address, options =>
+            CoalescingHandler handler = null!;
+            // The handler of RouteGuideChannel.ForAddress, with its buffer size as given.
+            using var newPaths = RouteGuideChannel.ForAddress(batchServer.Address, options =>
             {
-                var standard = (RouteGuide.Core.Rpc.Internal.CoalescingHandler)options.HttpHandler!;
-                options.HttpHandler = handler = new RouteGuide.Core.Rpc.Internal.CoalescingHandler(
-                    standard.InnerHandler!, RouteGuide.Core.Rpc.Internal.CoalescingOptions.Default with { BufferSize = bufferKiB * 1024 });
+                var standard = (CoalescingHandler)options.HttpHandler!;
+                options.HttpHandler = handler = new CoalescingHandler(standard.InnerHandler!, CoalescingOptions.Default with { BufferSize = bufferKiB * 1024 });
+                handler.AllowBulkWrites(options.MaxSendMessageSize);
             });
-            using var stock = GrpcChannel.ForAddress(server.Address);
+            using var standardPaths = RouteGuideChannel.ForAddress(standardServer.Address, options => ((CoalescingHandler)options.HttpHandler!).RefuseBulkWrites());
+            using var stockToBatch = GrpcChannel.ForAddress(batchServer.Address);
+            using var stockToStandard = GrpcChannel.ForAddress(standardServer.Address);
             for (var round = 0; round < 3; round++)
             {
                 // Rounds 0 and 1 warm up both processes (JIT tiers, pools, connections); round 2 is reported.
-                await MeasureCallAsync(server, "fast ", fast.CreateRouteGuideClient(), points, round == 0 ? 50_000 : fastPoints, report: round == 2).ConfigureAwait(false);
-                await MeasureConcurrentAsync(server, fast.CreateRouteGuideClient(), points, round == 0 ? 10_000 : fastPoints / 8, report: round == 2).ConfigureAwait(false);
-                var c = handler.Counters;
-                if (round == 2)
+                var report = round == 2;
+                var many = round == 0 ? 50_000 : fastPoints;
+                var few = round == 0 ? 20_000 : stockPoints;
+                await MeasureCallAsync(batchServer, "new paths (bulk write, batch read)", newPaths.CreateRouteGuideClient(), points, many, report).ConfigureAwait(false);
+                await MeasureCallAsync(standardServer, "standard paths (coalescing writes, per-message read)", standardPaths.CreateRouteGuideClient(), points, many, report).ConfigureAwait(false);
+                await MeasureConcurrentAsync(batchServer, newPaths.CreateRouteGuideClient(), points, many / 8, report).ConfigureAwait(false);
+                await MeasureCallAsync(batchServer, "stock client, batch read", stockToBatch.CreateRouteGuideClient(), points, few, report).ConfigureAwait(false);
+                await MeasureCallAsync(standardServer, "stock client, per-message read", stockToStandard.CreateRouteGuideClient(), points, few, report).ConfigureAwait(false);
+                if (report)
                 {
-                    Console.WriteLine($"  fast path handler so far: {c.Sends} sends, {c.SentBytes} bytes, {c.DeferredFlushes} deferred flushes, {c.ContendedEnters} contended lock enters, peak buffer {c.PeakBufferedBytes} B");
+                    var c = handler.Counters;
+                    Console.WriteLine($"  new-paths handler: {c.BulkCalls} bulk calls, {c.Sends} sends, {c.SentBytes} bytes, {c.DeferredFlushes} deferred flushes, peak buffer {c.PeakBufferedBytes} B");
                 }
-
-                await MeasureCallAsync(server, "stock", stock.CreateRouteGuideClient(), points, round == 0 ? 20_000 : stockPoints, report: round == 2).ConfigureAwait(false);
             }
         }
 
@@ -104,7 +113,7 @@ internal static class ProfileMeasurement
         if (report)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"fast, 8 concurrent calls: {count:N0} points in {clock.Elapsed.TotalSeconds:F3} s = {count / clock.Elapsed.TotalSeconds:N0} points/s; " +
+                $"new paths, 8 concurrent calls: {count:N0} points in {clock.Elapsed.TotalSeconds:F3} s = {count / clock.Elapsed.TotalSeconds:N0} points/s; " +
                 $"client {clientCpu.TotalNanoseconds / count:F0} ns CPU per point; server {(serverCpu1 - serverCpu0).TotalNanoseconds / count:F0} ns CPU and {(double)(serverAllocated1 - serverAllocated0) / count:F1} B allocated per point"));
         }
     }
@@ -114,6 +123,7 @@ internal static class ProfileMeasurement
         var wire = points.Select(p => p.ToByteArray()).ToArray();
         var factory = new RouteRecorderFactory(FeatureCatalog.Default);
         var service = new RouteGuideService(FeatureCatalog.Default, factory);
+        var batch = new RouteGuideService(FeatureCatalog.Default, factory) { BatchReaders = InProcessCall.BatchReadersOver(InProcessCall.FramedBody(points)) };
         for (var round = 0; round < 3; round++)
         {
             var report = round == 2;
@@ -129,8 +139,11 @@ internal static class ProfileMeasurement
                 return sum;
             });
 
-            Measure("RouteGuideService.RecordRoute over parsed points (our per-point code)", points.Length, report, () =>
-                service.RecordRoute(new ArrayReader(points), new NullCallContext()).GetAwaiter().GetResult().PointCount);
+            Measure("RouteGuideService.RecordRoute, batch read path over the framed body (decode and record)", points.Length, report, () =>
+                batch.RecordRoute(new InProcessCall.ArrayReader([]), new InProcessCall.NullCallContext()).GetAwaiter().GetResult().PointCount);
+
+            Measure("RouteGuideService.RecordRoute over parsed points (our per-point code on the standard path)", points.Length, report, () =>
+                service.RecordRoute(new InProcessCall.ArrayReader(points), new InProcessCall.NullCallContext()).GetAwaiter().GetResult().PointCount);
 
             Measure("RouteRecorder.Record alone", points.Length, report, () =>
             {
@@ -157,53 +170,5 @@ internal static class ProfileMeasurement
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{what}: {clock.Elapsed.TotalNanoseconds / count:F1} ns and {(double)allocated / count:F2} B allocated per point ({allocated} B in all; result {result})"));
         }
-    }
-
-    /// <summary>A request stream over points that are already parsed: every MoveNext completes at once.</summary>
-    private sealed class ArrayReader(Point[] points) : IAsyncStreamReader<Point>
-    {
-        private static readonly Task<bool> True = Task.FromResult(true);
-        private static readonly Task<bool> False = Task.FromResult(false);
-        private int _next;
-
-        public Point Current { get; private set; } = null!;
-
-        public Task<bool> MoveNext(CancellationToken cancellationToken)
-        {
-            if (_next == points.Length)
-            {
-                return False;
-            }
-
-            Current = points[_next++];
-            return True;
-        }
-    }
-
-    private sealed class NullCallContext : ServerCallContext
-    {
-        protected override string MethodCore => "/routeguide.RouteGuide/RecordRoute";
-
-        protected override string HostCore => "localhost";
-
-        protected override string PeerCore => "ipv4:127.0.0.1:1";
-
-        protected override DateTime DeadlineCore => DateTime.MaxValue;
-
-        protected override Metadata RequestHeadersCore { get; } = [];
-
-        protected override CancellationToken CancellationTokenCore => CancellationToken.None;
-
-        protected override Metadata ResponseTrailersCore { get; } = [];
-
-        protected override Status StatusCore { get; set; }
-
-        protected override WriteOptions? WriteOptionsCore { get; set; }
-
-        protected override AuthContext AuthContextCore { get; } = new(null, []);
-
-        protected override ContextPropagationToken CreatePropagationTokenCore(ContextPropagationOptions? options) => throw new NotSupportedException();
-
-        protected override Task WriteResponseHeadersAsyncCore(Metadata responseHeaders) => Task.CompletedTask;
     }
 }

@@ -7,87 +7,117 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Grpc.Net.Client;
 using RouteGuide.Core.Protocol;
 using RouteGuide.Core.Rpc;
+using RouteGuide.Core.Rpc.Internal;
 using RouteGuideClient = RouteGuide.Core.Protocol.RouteGuide.RouteGuideClient;
 
 namespace RouteGuide.Benchmarks;
 
 /// <summary>
 /// Whole RecordRoute calls between two processes over HTTP/2 on 127.0.0.1: this process is the
-/// client, the server is this program's <c>serve</c> mode in a child process (Kestrel, h2c).
-/// Fast = a channel from <see cref="RouteGuideChannel.ForAddress(Uri, Action{GrpcChannelOptions}?)"/>
-/// (the RecordRoute fast path); stock = a plain <see cref="GrpcChannel.ForAddress(Uri)"/>, where
-/// Grpc.Net.Client flushes every message. Every method declares its points through
-/// <c>OperationsPerInvoke</c>, so each time is per point; points/s = 1e9 / ns. Every call checks that
-/// the server counted exactly the points sent.
+/// client; the servers are this program's <c>serve</c> mode in two child processes (Kestrel, h2c), one
+/// with the batch read path and one without (<c>--standard-read</c>), so that both are measured in the
+/// same run. New paths = a channel from <see cref="RouteGuideChannel.ForAddress(Uri, Action{GrpcChannelOptions}?)"/>
+/// (bulk writes) to the batch-read server; standard paths = the same channel with bulk writes refused
+/// (the coalescing fast path alone) to the per-message server; stock = a plain
+/// <see cref="GrpcChannel.ForAddress(Uri)"/>, where Grpc.Net.Client flushes every message, to either
+/// server. Every method declares its points through <c>OperationsPerInvoke</c>, so each time is per
+/// point; points/s = 1e9 / ns. Every call checks that the server counted exactly the points sent.
 /// </summary>
 /// <remarks>
-/// Runs in process (the child server is found next to this assembly), a monitoring run strategy with
-/// few iterations: one invocation of a stock 1,000,000-point call takes many seconds.
+/// Runs in process (the child servers are found next to this assembly), a monitoring run strategy with
+/// few iterations: one invocation of a stock call takes seconds.
 /// </remarks>
 [Config(typeof(Configuration))]
 [MemoryDiagnoser]
 public class RecordRouteThroughputBenchmarks
 {
     public const int OneCallPoints = 1_000_000;
+    public const int StockCallPoints = 250_000;
     public const int Concurrent = 8;
     public const int ConcurrentCallPoints = 250_000;
 
-    private ServerProcess _server = null!;
-    private GrpcChannel _fastChannel = null!;
-    private GrpcChannel _stockChannel = null!;
-    private RouteGuideClient _fast = null!;
-    private RouteGuideClient _stock = null!;
+    private ServerProcess _batchServer = null!;
+    private ServerProcess _standardServer = null!;
+    private GrpcChannel[] _channels = [];
+    private RouteGuideClient _new = null!;
+    private RouteGuideClient _standard = null!;
+    private RouteGuideClient _stockToBatch = null!;
+    private RouteGuideClient _stockToStandard = null!;
     private Point[] _points = [];
 
     [GlobalSetup]
     public void Setup()
     {
-        _server = ServerProcess.Start();
-        _fastChannel = RouteGuideChannel.ForAddress(_server.Address);
-        _stockChannel = GrpcChannel.ForAddress(_server.Address);
-        _fast = _fastChannel.CreateRouteGuideClient();
-        _stock = _stockChannel.CreateRouteGuideClient();
+        _batchServer = ServerProcess.Start();
+        _standardServer = ServerProcess.Start(standardRead: true);
+        _channels =
+        [
+            RouteGuideChannel.ForAddress(_batchServer.Address),
+            RouteGuideChannel.ForAddress(_standardServer.Address, options => ((CoalescingHandler)options.HttpHandler!).RefuseBulkWrites()),
+            GrpcChannel.ForAddress(_batchServer.Address),
+            GrpcChannel.ForAddress(_standardServer.Address),
+        ];
+        _new = _channels[0].CreateRouteGuideClient();
+        _standard = _channels[1].CreateRouteGuideClient();
+        _stockToBatch = _channels[2].CreateRouteGuideClient();
+        _stockToStandard = _channels[3].CreateRouteGuideClient();
         _points = RoutePoints.Create(OneCallPoints);
 
-        // Connect both channels and warm the server before the first measured call.
-        RoutePoints.CheckCount(_fast.RecordRouteAsync(_points.AsSpan(0, 10_000).ToArray()).GetAwaiter().GetResult(), 10_000, "warm-up (fast)");
-        RoutePoints.CheckCount(_stock.RecordRouteAsync(_points.AsSpan(0, 10_000).ToArray()).GetAwaiter().GetResult(), 10_000, "warm-up (stock)");
+        // Connect every channel and warm both servers before the first measured call.
+        foreach (var client in new[] { _new, _standard, _stockToBatch, _stockToStandard })
+        {
+            RoutePoints.CheckCount(client.RecordRouteAsync(_points.AsSpan(0, 10_000).ToArray()).GetAwaiter().GetResult(), 10_000, "warm-up");
+        }
     }
 
     [GlobalCleanup]
     public void Cleanup()
     {
-        _fastChannel.Dispose();
-        _stockChannel.Dispose();
-        _server.Dispose();
+        foreach (var channel in _channels)
+        {
+            channel.Dispose();
+        }
+
+        _batchServer.Dispose();
+        _standardServer.Dispose();
     }
 
-    /// <summary>(a) One call of 1,000,000 points through the fast path.</summary>
+    /// <summary>One call of 1,000,000 points: bulk writes to the batch read path.</summary>
     [Benchmark(OperationsPerInvoke = OneCallPoints)]
-    public async Task FastOneCall() =>
-        RoutePoints.CheckCount(await _fast.RecordRouteAsync(_points).ConfigureAwait(false), OneCallPoints, nameof(FastOneCall));
+    public async Task NewPathsOneCall() =>
+        RoutePoints.CheckCount(await _new.RecordRouteAsync(_points).ConfigureAwait(false), OneCallPoints, nameof(NewPathsOneCall));
 
-    /// <summary>(a) One call of 1,000,000 points through a plain GrpcChannel (one flush per message).</summary>
+    /// <summary>One call of 1,000,000 points: coalesced per-message writes to the per-message reader (both new paths off).</summary>
     [Benchmark(Baseline = true, OperationsPerInvoke = OneCallPoints)]
-    public async Task StockOneCall() =>
-        RoutePoints.CheckCount(await _stock.RecordRouteAsync(_points).ConfigureAwait(false), OneCallPoints, nameof(StockOneCall));
+    public async Task StandardPathsOneCall() =>
+        RoutePoints.CheckCount(await _standard.RecordRouteAsync(_points).ConfigureAwait(false), OneCallPoints, nameof(StandardPathsOneCall));
 
-    /// <summary>(b) Eight concurrent calls of 250,000 points each on one fast-path channel: aggregate per point.</summary>
+    /// <summary>Eight concurrent calls of 250,000 points each on one new-paths channel: aggregate per point.</summary>
     [Benchmark(OperationsPerInvoke = Concurrent * ConcurrentCallPoints)]
-    public async Task FastEightConcurrentCalls()
+    public async Task NewPathsEightConcurrentCalls()
     {
         var calls = new Task<RouteSummary>[Concurrent];
         for (var i = 0; i < calls.Length; i++)
         {
             var slice = new ArraySegment<Point>(_points, i * ConcurrentCallPoints % (OneCallPoints - ConcurrentCallPoints + 1), ConcurrentCallPoints);
-            calls[i] = _fast.RecordRouteAsync(slice);
+            calls[i] = _new.RecordRouteAsync(slice);
         }
 
         foreach (var summary in await Task.WhenAll(calls).ConfigureAwait(false))
         {
-            RoutePoints.CheckCount(summary, ConcurrentCallPoints, nameof(FastEightConcurrentCalls));
+            RoutePoints.CheckCount(summary, ConcurrentCallPoints, nameof(NewPathsEightConcurrentCalls));
         }
     }
+
+    /// <summary>One call of 250,000 points from a stock client (one DATA frame per message) to the batch read path.</summary>
+    [Benchmark(OperationsPerInvoke = StockCallPoints)]
+    public async Task StockClientBatchRead() =>
+        RoutePoints.CheckCount(await _stockToBatch.RecordRouteAsync(new ArraySegment<Point>(_points, 0, StockCallPoints)).ConfigureAwait(false), StockCallPoints, nameof(StockClientBatchRead));
+
+    /// <summary>One call of 250,000 points from a stock client to the per-message reader.</summary>
+    [Benchmark(OperationsPerInvoke = StockCallPoints)]
+    public async Task StockClientStandardRead() =>
+        RoutePoints.CheckCount(await _stockToStandard.RecordRouteAsync(new ArraySegment<Point>(_points, 0, StockCallPoints)).ConfigureAwait(false), StockCallPoints, nameof(StockClientStandardRead));
 
     private sealed class Configuration : ManualConfig
     {

@@ -25,7 +25,8 @@ internal sealed class ServerProcess : IDisposable
     /// <summary>The child process, for reading its memory figures.</summary>
     public Process Process => _process;
 
-    public static ServerProcess Start()
+    /// <summary>Starts the server; <paramref name="standardRead"/> turns its batch read path off.</summary>
+    public static ServerProcess Start(bool standardRead = false)
     {
         var assembly = typeof(ServerProcess).Assembly.Location;
         var apphost = Path.ChangeExtension(assembly, null);
@@ -35,6 +36,11 @@ internal sealed class ServerProcess : IDisposable
         start.ArgumentList.Add("serve");
         start.ArgumentList.Add("--port");
         start.ArgumentList.Add("0");
+        if (standardRead)
+        {
+            start.ArgumentList.Add(BenchmarkServer.StandardReadOption);
+        }
+
         start.RedirectStandardInput = true;
         start.RedirectStandardOutput = true;
         start.UseShellExecute = false;

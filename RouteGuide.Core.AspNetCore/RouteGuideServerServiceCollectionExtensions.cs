@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RouteGuide.Core.AspNetCore.Internal;
 using RouteGuide.Core.Rpc;
+using RouteGuide.Core.Rpc.Internal;
 
 namespace RouteGuide.Core.AspNetCore;
 
@@ -22,6 +23,9 @@ public static class RouteGuideServerServiceCollectionExtensions
     /// Calls <c>AddGrpc()</c> and <see cref="RouteGuideServiceCollectionExtensions.AddRouteGuide"/>, so the
     /// same defaults apply: register your own <c>IFeatureLookup</c>, <c>TimeProvider</c> or options first
     /// to replace them. Map the service with <see cref="RouteGuideEndpointRouteBuilderExtensions.MapRouteGuide"/>.
+    /// RecordRoute reads its points in batches straight from the request body (no allocation per
+    /// point), with the same statuses as Grpc.AspNetCore's reader; a compressed request, or a server
+    /// interceptor of your own that wraps the request stream, gets Grpc.AspNetCore's reader instead.
     /// The connection limits and services of <see cref="RouteGuideServerOptions"/> apply with their defaults.
     /// </para>
     /// <para>
@@ -39,6 +43,9 @@ public static class RouteGuideServerServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         var grpc = services.AddGrpc();
+
+        // RecordRoute reads its points in batches from the request body when it can (see docs/fast-path.md).
+        services.TryAddSingleton<IPointBatchReaderFactory, RequestBodyPointReaderFactory>();
         services.TryAddSingleton(provider => new RouteGuideCallPolicy(
             provider.GetService<ILogger<RouteGuideCallPolicy>>(),
             RequestComplete,

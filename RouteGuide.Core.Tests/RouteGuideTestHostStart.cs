@@ -2,6 +2,7 @@ using Grpc.AspNetCore.Server;
 using Grpc.Net.Client;
 using Microsoft.Extensions.DependencyInjection;
 using RouteGuide.Core.Rpc;
+using RouteGuide.Core.Rpc.Internal;
 using RouteGuide.Core.Statistics;
 
 namespace RouteGuide.Core.Tests;
@@ -9,8 +10,12 @@ namespace RouteGuide.Core.Tests;
 /// <summary>
 /// The suite's shorthand for starting a <see cref="RouteGuideTestHost"/>: each knob of
 /// <see cref="RouteGuideTestHostOptions"/> as an optional parameter, so that a test names only the
-/// ones it sets (<c>StartAsync(flavour, catalog, serviceOptions: ...)</c>). The package keeps the
-/// options type instead of this long parameter list.
+/// ones it sets (<c>StartAsync(flavour, catalog, serviceOptions: ...)</c>), plus the suite's
+/// <see cref="WirePath"/> switch (when not given: the packaged harness as it is, whose call log
+/// wraps the request stream, so the server reads one message at a time and the client writes in bulk). The package keeps the options type instead of this long parameter list,
+/// and has no wire-path switch: the paths are internal to RouteGuide.Core, so the suite turns them off
+/// through the options' <see cref="RouteGuideTestHostOptions.ConfigureServices"/> and
+/// <see cref="RouteGuideTestHostOptions.ConfigureChannel"/> hooks.
 /// </summary>
 internal static class RouteGuideTestHostStart
 {
@@ -24,7 +29,8 @@ internal static class RouteGuideTestHostStart
             RouteGuideServiceOptions? serviceOptions = null,
             Action<GrpcServiceOptions>? configureGrpc = null,
             Action<GrpcChannelOptions>? configureChannel = null,
-            Action<IServiceCollection>? configureServices = null) =>
+            Action<IServiceCollection>? configureServices = null,
+            WirePath? wirePath = null) =>
             RouteGuideTestHost.StartAsync(new RouteGuideTestHostOptions
             {
                 Flavour = flavour,
@@ -32,8 +38,52 @@ internal static class RouteGuideTestHostStart
                 RecorderOptions = recorderOptions,
                 ServiceOptions = serviceOptions,
                 ConfigureGrpc = configureGrpc,
-                ConfigureChannel = configureChannel,
-                ConfigureServices = configureServices,
+                ConfigureChannel = options => ApplyWirePath(options, wirePath ?? WirePath.Fast, configureChannel),
+                ConfigureServices = services =>
+                {
+                    configureServices?.Invoke(services);
+                    if (wirePath == WirePath.Standard)
+                    {
+                        // Registered before AddRouteGuideServer(), whose batch reader factory is then not added.
+                        services.AddSingleton<IPointBatchReaderFactory>(NoPointBatchReaders.Instance);
+                    }
+                    else if (wirePath == WirePath.Fast)
+                    {
+                        // The package's call log wraps every request stream to count messages, and the batch read
+                        // path steps aside for any interceptor that wraps the stream; a test that asks for the fast
+                        // path explicitly gets the server's batch reads, without Calls.
+                        services.PostConfigure<GrpcServiceOptions>(grpc =>
+                        {
+                            foreach (var own in grpc.Interceptors.Where(i => i.Type.Assembly == typeof(RouteGuideTestHost).Assembly).ToList())
+                            {
+                                grpc.Interceptors.Remove(own);
+                            }
+                        });
+                    }
+                },
             });
+
+        /// <summary>A channel (from <c>RouteGuideChannel.ForAddress</c>) to any server, with RecordRoute's bulk writes on or off as <paramref name="wirePath"/> says.</summary>
+        public static GrpcChannel CreateChannel(Uri address, WirePath wirePath, Action<GrpcChannelOptions>? configureChannel = null) =>
+            RouteGuideChannel.ForAddress(address, options => ApplyWirePath(options, wirePath, configureChannel));
+    }
+
+    extension(RouteGuideTestHost host)
+    {
+        /// <summary>Which way RecordRoute's points travel on this host: read from its server's registrations.</summary>
+        public WirePath WirePath =>
+            host.Services.GetService<IPointBatchReaderFactory>() is NoPointBatchReaders ? WirePath.Standard : WirePath.Fast;
+
+        /// <summary>Another channel to this (loopback) server, on the host's <see cref="WirePath"/>; dispose it when done.</summary>
+        public GrpcChannel CreateChannel() => RouteGuideTestHost.CreateChannel(host.Address, host.WirePath);
+    }
+
+    private static void ApplyWirePath(GrpcChannelOptions options, WirePath wirePath, Action<GrpcChannelOptions>? configureChannel)
+    {
+        configureChannel?.Invoke(options);
+        if (wirePath == WirePath.Standard && options.HttpHandler is CoalescingHandler fastPath)
+        {
+            fastPath.RefuseBulkWrites();
+        }
     }
 }

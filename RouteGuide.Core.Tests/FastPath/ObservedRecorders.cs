@@ -10,6 +10,10 @@ namespace RouteGuide.Core.Tests.FastPath;
 internal sealed class ObservedRecorders(IRouteRecorderFactory inner, bool blockAfterFirstPoint = false) : IRouteRecorderFactory, IDisposable
 {
     private readonly ManualResetEventSlim _release = new(!blockAfterFirstPoint);
+    private long _pointsRecorded;
+
+    /// <summary>How many points all the server's recorders have recorded so far.</summary>
+    public long PointsRecorded => Interlocked.Read(ref _pointsRecorded);
 
     /// <summary>Completes when a server recorder has recorded its first point.</summary>
     public TaskCompletionSource FirstPoint { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -32,6 +36,7 @@ internal sealed class ObservedRecorders(IRouteRecorderFactory inner, bool blockA
         public void Record(int latitude, int longitude)
         {
             inner.Record(latitude, longitude);
+            Interlocked.Increment(ref owner._pointsRecorded);
             if (inner.PointCount == 1)
             {
                 owner.FirstPoint.TrySetResult();

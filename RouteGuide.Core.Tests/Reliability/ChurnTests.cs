@@ -10,7 +10,9 @@ namespace RouteGuide.Core.Tests.Reliability;
 /// Many calls that cancel part-way, interleaved with normal ones, over real HTTP/2: the normal ones are
 /// exact, and afterwards no call is left open and the server's memory is back near where it started.
 /// </summary>
-public class ChurnTests
+[TestFixture(WirePath.Fast)]
+[TestFixture(WirePath.Standard)]
+public class ChurnTests(WirePath path)
 {
     private const int Calls = 1_000;
     private const int EveryNthIsNormal = 10;
@@ -21,7 +23,7 @@ public class ChurnTests
     public async Task A_thousand_calls_cancelled_after_random_points_leave_no_call_open_and_no_memory_behind()
     {
         var catalog = FeatureCatalog.Default;
-        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, catalog);
+        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, catalog, wirePath: path);
 
         // Warm up (JIT, connection, buffer pools) so the baseline is the server at rest, not at start.
         await Task.WhenAll(Enumerable.Range(0, Parallelism).Select(i => host.Client.RecordRouteAsync(Routes.Random(i, catalog, 500))));

@@ -14,7 +14,9 @@ namespace RouteGuide.Core.Tests.Reliability;
 /// deadline timer (which resets the stream) or the server's own (which writes DeadlineExceeded). The
 /// server's log says DeadlineExceeded when its own deadline had passed, Cancelled otherwise.
 /// </remarks>
-public class DeadlineTests
+[TestFixture(WirePath.Fast)]
+[TestFixture(WirePath.Standard)]
+public class DeadlineTests(WirePath path)
 {
     private static readonly string[] ServerEndings =
     [
@@ -26,7 +28,7 @@ public class DeadlineTests
     [Repeat(3)]
     public async Task A_stalled_stream_past_its_deadline_ends_with_DeadlineExceeded_and_no_server_error()
     {
-        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback);
+        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, wirePath: path);
         using var stop = new CancellationTokenSource();
         var stalled = Routes.WithHook(Points(1_000), async (index, _) =>
         {
@@ -48,7 +50,7 @@ public class DeadlineTests
     [Repeat(3)]
     public async Task A_stream_still_sending_at_full_speed_past_its_deadline_ends_with_DeadlineExceeded_and_no_server_error()
     {
-        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback);
+        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, wirePath: path);
 
         // Bounded: far more points than can be sent before the deadline.
         var call = () => host.Client.RecordRouteAsync(Points(50_000_000), deadline: DateTime.UtcNow.AddSeconds(1));

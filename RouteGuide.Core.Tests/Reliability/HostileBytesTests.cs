@@ -12,7 +12,9 @@ namespace RouteGuide.Core.Tests.Reliability;
 /// Bodies no real gRPC client sends, posted to RecordRoute over real HTTP/2: each gets a gRPC error
 /// status (no hang, no crash, no internals in the message) and the server keeps serving.
 /// </summary>
-public class HostileBytesTests
+[TestFixture(WirePath.Fast)]
+[TestFixture(WirePath.Standard)]
+public class HostileBytesTests(WirePath path)
 {
     private static readonly TimeSpan SafetyTimeout = TimeSpan.FromSeconds(30);
 
@@ -28,13 +30,14 @@ public class HostileBytesTests
         yield return Case("a truncated frame (10 bytes declared, 4 sent)", [.. RawGrpc.Header(10), 8, 1, 16, 2], StatusCode.Internal, "Message 0 of the request stream could not be read: Incomplete message.");
         yield return Case("a frame that is not a Point (invalid protobuf)", RawGrpc.Frame([0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF]), StatusCode.Internal, "Message 0 of the request stream is not a valid Point.");
         yield return Case("two valid points, then invalid protobuf", [.. RawGrpc.Frame(ValidPoint), .. RawGrpc.Frame(ValidPoint), .. RawGrpc.Frame([0x0A, 0x7F, 0x01])], StatusCode.Internal, "Message 2 of the request stream is not a valid Point.");
+        yield return Case("a frame with compressed flag 2", [2, .. RawGrpc.Frame(ValidPoint)[1..]], StatusCode.Internal, "Message 0 of the request stream could not be read.");
         yield return Case("a compressed frame without grpc-encoding", RawGrpc.Frame(ValidPoint, compressed: true), StatusCode.Internal, "Message 0 of the request stream could not be read: Request did not include grpc-encoding value with compressed message.");
     }
 
     [TestCaseSource(nameof(Bodies))]
     public async Task A_malformed_body_gets_an_error_status_and_the_server_keeps_serving(string what, byte[] body, StatusCode expected, string message)
     {
-        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback);
+        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, wirePath: path);
         using var http = RawGrpc.CreateClient();
         using var safety = new CancellationTokenSource(SafetyTimeout);
 
@@ -115,7 +118,7 @@ public class HostileBytesTests
     [Test]
     public async Task A_wrong_content_type_is_refused_with_415_and_a_grpc_status()
     {
-        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback);
+        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, wirePath: path);
         using var http = RawGrpc.CreateClient();
         using var safety = new CancellationTokenSource(SafetyTimeout);
 
@@ -132,7 +135,7 @@ public class HostileBytesTests
     [Test]
     public async Task Every_malformed_body_in_turn_on_one_server_leaves_it_serving_with_no_call_left_open()
     {
-        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback);
+        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, wirePath: path);
         using var http = RawGrpc.CreateClient();
 
         foreach (var data in Bodies())

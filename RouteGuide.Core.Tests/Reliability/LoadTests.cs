@@ -7,7 +7,9 @@ using RouteGuide.Core.Rpc.Internal;
 namespace RouteGuide.Core.Tests.Reliability;
 
 /// <summary>Many long RecordRoute streams at once over real HTTP/2: every summary exact, nothing lost.</summary>
-public class LoadTests
+[TestFixture(WirePath.Fast)]
+[TestFixture(WirePath.Standard)]
+public class LoadTests(WirePath path)
 {
     /// <summary>Concurrent calls.</summary>
     public const int Calls = 100;
@@ -27,8 +29,8 @@ public class LoadTests
     public async Task Concurrent_long_streams_over_a_few_channels_each_get_their_exact_summary()
     {
         var catalog = FeatureCatalog.Default;
-        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, catalog);
-        var channels = Enumerable.Range(0, Channels).Select(_ => RouteGuideChannel.ForAddress(host.Address)).ToArray();
+        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, catalog, wirePath: path);
+        var channels = Enumerable.Range(0, Channels).Select(_ => host.CreateChannel()).ToArray();
         try
         {
             var clients = channels.Select(c => c.CreateRouteGuideClient()).ToArray();

@@ -12,7 +12,9 @@ namespace RouteGuide.Core.Tests.Reliability;
 /// The server's receive limit (<see cref="RouteGuideTestHost.DefaultMaxReceiveMessageSize"/> unless
 /// configured) fails only the call that breaks it, with ResourceExhausted.
 /// </summary>
-public class MessageSizeTests
+[TestFixture(WirePath.Fast)]
+[TestFixture(WirePath.Standard)]
+public class MessageSizeTests(WirePath path)
 {
     private const int Limit = 1024;
 
@@ -26,7 +28,7 @@ public class MessageSizeTests
     [Test]
     public async Task A_message_over_the_configured_limit_fails_that_call_only_with_ResourceExhausted()
     {
-        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, configureGrpc: grpc => grpc.MaxReceiveMessageSize = Limit);
+        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, configureGrpc: grpc => grpc.MaxReceiveMessageSize = Limit, wirePath: path);
         var route = Routes.Random(11, FeatureCatalog.Default, count: 40);
         var atLimit = PaddedPoint(1, 2, Limit);
         var overLimit = PaddedPoint(1, 2, Limit + 1);
@@ -63,7 +65,7 @@ public class MessageSizeTests
     [Test]
     public async Task The_default_limit_is_explicit_and_admits_a_large_message_but_not_one_over_it()
     {
-        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback);
+        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, wirePath: path);
 
         var atLimit = await SendRawAsync(host, [PaddedPoint(5, 6, RouteGuideTestHost.DefaultMaxReceiveMessageSize)]);
         var oneOver = () => SendRawAsync(host, [PaddedPoint(5, 6, RouteGuideTestHost.DefaultMaxReceiveMessageSize + 1)]);

@@ -12,7 +12,9 @@ namespace RouteGuide.Core.Tests.Reliability;
 /// One bad point at the start, middle or end of a long stream over real HTTP/2: the call fails with
 /// InvalidArgument naming the point, and nothing is recorded as a success.
 /// </summary>
-public class OutOfRangeStreamTests
+[TestFixture(WirePath.Fast)]
+[TestFixture(WirePath.Standard)]
+public class OutOfRangeStreamTests(WirePath path)
 {
     private const int Length = 10_000;
 
@@ -22,7 +24,7 @@ public class OutOfRangeStreamTests
     public async Task A_bad_point_fails_the_call_naming_its_index_and_no_summary_is_recorded(int badIndex, int latitude, int longitude, string what)
     {
         var catalog = FeatureCatalog.Default;
-        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, catalog);
+        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, catalog, wirePath: path);
         var route = Routes.Random(77, catalog, count: Length);
         route[badIndex] = new Point { Latitude = latitude, Longitude = longitude };
 

@@ -46,14 +46,20 @@ internal static class RawGrpc
 
     /// <summary>POSTs <paramref name="body"/> as one HTTP/2 request and reads the whole answer, trailers included.</summary>
     /// <remarks>With <paramref name="grpcEncoding"/>, the request says its compressed messages use that encoding.</remarks>
+    public static Task<RawResponse> PostAsync(
+        HttpClient http, Uri server, string path, byte[] body, string contentType, CancellationToken cancellationToken, string? grpcEncoding = null) =>
+        PostAsync(http, server, path, new ByteArrayContent(body), contentType, cancellationToken, grpcEncoding);
+
+    /// <summary>POSTs <paramref name="body"/> as one HTTP/2 request and reads the whole answer, trailers included.</summary>
+    /// <remarks>With <paramref name="grpcEncoding"/>, the request says its compressed messages use that encoding.</remarks>
     public static async Task<RawResponse> PostAsync(
-        HttpClient http, Uri server, string path, byte[] body, string contentType, CancellationToken cancellationToken, string? grpcEncoding = null)
+        HttpClient http, Uri server, string path, HttpContent body, string contentType, CancellationToken cancellationToken, string? grpcEncoding = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(server, path))
         {
             Version = HttpVersion.Version20,
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-            Content = new ByteArrayContent(body),
+            Content = body,
         };
         request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
         request.Headers.TE.ParseAdd("trailers");
@@ -69,7 +75,10 @@ internal static class RawGrpc
             response.Version,
             Find(response, "grpc-status"),
             Find(response, "grpc-message"),
-            responseBody.Length);
+            responseBody.Length)
+        {
+            Body = responseBody,
+        };
     }
 
     private static string? Find(HttpResponseMessage response, string name) =>
@@ -84,4 +93,8 @@ internal static class RawGrpc
 /// <param name="GrpcStatus">The <c>grpc-status</c> trailer (or header, for a trailers-only answer); null when absent.</param>
 /// <param name="GrpcMessage">The <c>grpc-message</c> trailer or header; null when absent.</param>
 /// <param name="BodyLength">The response body's length in bytes.</param>
-internal sealed record RawResponse(HttpStatusCode HttpStatus, Version Version, string? GrpcStatus, string? GrpcMessage, int BodyLength);
+internal sealed record RawResponse(HttpStatusCode HttpStatus, Version Version, string? GrpcStatus, string? GrpcMessage, int BodyLength)
+{
+    /// <summary>The response body: the gRPC response message, framed.</summary>
+    public byte[] Body { get; init; } = [];
+}

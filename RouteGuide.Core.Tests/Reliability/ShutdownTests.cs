@@ -14,7 +14,9 @@ namespace RouteGuide.Core.Tests.Reliability;
 /// <c>Unavailable</c> and proper trailers before the host's grace period ends, calls that already
 /// half-closed get their summaries, and the log says the server ended them.
 /// </summary>
-public class ShutdownTests
+[TestFixture(WirePath.Fast)]
+[TestFixture(WirePath.Standard)]
+public class ShutdownTests(WirePath path)
 {
     private const int StreamingCalls = 20;
     private const int HalfClosedCalls = 3;
@@ -32,7 +34,7 @@ public class ShutdownTests
     [Repeat(3)]
     public async Task Every_streaming_call_ends_with_Unavailable_when_the_server_stops()
     {
-        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback);
+        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, wirePath: path);
         var calls = StartStreaming(host);
         await host.Eventually(() => host.ActiveCalls == StreamingCalls, "every call is streaming on the server");
 
@@ -68,7 +70,7 @@ public class ShutdownTests
         using var gate = new GatedCatalog(FeatureCatalog.Default);
         try
         {
-            await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, gate);
+            await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, gate, wirePath: path);
             var streaming = StartStreaming(host);
             var routes = Enumerable.Range(0, HalfClosedCalls).Select(i => Routes.Random(500 + i, FeatureCatalog.Default, 100).Append(GatedCatalog.GatePoint).ToArray()).ToArray();
             var halfClosed = new List<AsyncClientStreamingCall<Point, RouteSummary>>();

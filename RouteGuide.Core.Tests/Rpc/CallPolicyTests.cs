@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging.Testing;
 using RouteGuide.Core.Notes;
 using RouteGuide.Core.Protocol;
 using RouteGuide.Core.Rpc;
+using RouteGuide.Core.Rpc.Internal;
 using RouteGuide.Core.Statistics;
 
 namespace RouteGuide.Core.Tests.Rpc;
@@ -167,6 +168,21 @@ public class CallPolicyTests
         });
 
         var status = await EndOf(_policy.ClientStreamingServerHandler<Point, RouteSummary>(stream, Context("RecordRoute", deadline, cancellation.Token), ReadAll));
+
+        status.StatusCode.Should().Be(expected);
+        ShouldHaveLoggedOnly(LogLevel.Debug, $"RecordRoute ended early by the client or its deadline ({expected}).");
+    }
+
+    [TestCase(false, StatusCode.Cancelled)]
+    [TestCase(true, StatusCode.DeadlineExceeded)]
+    public async Task A_reset_the_hosts_reader_reports_before_the_token_is_cancelled_is_the_client_ending_the_call(bool deadlinePassed, StatusCode expected)
+    {
+        // Kestrel fails the request body at once on a client's RST_STREAM and cancels the call's token only
+        // afterwards; the batch reader says which failure that is, so the token's state does not matter.
+        var deadline = deadlinePassed ? DateTime.UtcNow.AddSeconds(-1) : DateTime.MaxValue;
+        var reset = new RequestStreamAbortedException(new IOException("The client reset the request stream."));
+
+        var status = await EndOf(_policy.ClientStreamingServerHandler<Point, RouteSummary>(Stream(ThreePoints.Take(2), reset), Context("RecordRoute", deadline), ReadAll));
 
         status.StatusCode.Should().Be(expected);
         ShouldHaveLoggedOnly(LogLevel.Debug, $"RecordRoute ended early by the client or its deadline ({expected}).");

@@ -11,7 +11,9 @@ namespace RouteGuide.Core.Tests.Rpc;
 /// (ASP.NET Core's in-memory TestServer does not model stream resets and deadlines the way a real
 /// HTTP/2 connection does.)
 /// </summary>
-public class RecordRouteCancellationTests
+[TestFixture(WirePath.Fast)]
+[TestFixture(WirePath.Standard)]
+public class RecordRouteCancellationTests(WirePath path)
 {
     private static readonly FeatureCatalog Catalog = FeatureCatalog.Default;
 
@@ -19,7 +21,7 @@ public class RecordRouteCancellationTests
     [TestCase(5)]
     public async Task A_client_that_cancels_ends_the_handler_and_later_calls_work(int pointsBeforeCancel)
     {
-        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, Catalog);
+        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, Catalog, wirePath: path);
         using var cancellation = new CancellationTokenSource();
         var serverHasAll = new TaskCompletionSource();
         var endless = Routes.WithHook(Endless(), async (index, token) =>
@@ -45,7 +47,7 @@ public class RecordRouteCancellationTests
     [Test]
     public async Task A_deadline_that_expires_mid_stream_ends_the_call_with_DeadlineExceeded()
     {
-        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, Catalog);
+        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, Catalog, wirePath: path);
         using var stop = new CancellationTokenSource();
         var stalled = Routes.WithHook(Endless(), async (index, _) =>
         {
@@ -69,7 +71,7 @@ public class RecordRouteCancellationTests
     [Test]
     public async Task An_exception_from_the_point_source_cancels_the_call_and_propagates()
     {
-        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, Catalog);
+        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, Catalog, wirePath: path);
 
         var call = () => host.Client.RecordRouteAsync(Failing());
 
@@ -97,7 +99,7 @@ public class RecordRouteCancellationTests
     public async Task A_source_exception_of_a_type_that_writes_also_throw_propagates_and_ends_the_call(
         [ValueSource(nameof(SourceFailures))] Func<Exception> failure, [Values] bool asynchronous)
     {
-        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, Catalog);
+        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, Catalog, wirePath: path);
         var expected = failure();
 
         var call = asynchronous
@@ -136,7 +138,7 @@ public class RecordRouteCancellationTests
     public async Task A_point_over_the_channels_send_limit_fails_the_call_without_hanging()
     {
         // 12 bytes for a point with large coordinates: over a send limit of 8 bytes, under it for (0, 0).
-        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, Catalog, configureChannel: options => options.MaxSendMessageSize = 8);
+        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, Catalog, configureChannel: options => options.MaxSendMessageSize = 8, wirePath: path);
         Point[] route = [new Point(), new Point { Latitude = 400_000_000, Longitude = -700_000_000 }];
 
         var call = host.Client.RecordRouteAsync(route);
@@ -150,7 +152,7 @@ public class RecordRouteCancellationTests
     [Test]
     public async Task Fifty_concurrent_calls_on_one_channel_each_get_their_own_exact_summary()
     {
-        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, Catalog);
+        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, Catalog, wirePath: path);
         var routes = Enumerable.Range(0, 50).Select(i => Routes.Random(1000 + i, Catalog, count: 200 + (i * 37))).ToArray();
 
         var summaries = await Task.WhenAll(routes.Select(route => host.Client.RecordRouteAsync(route)));

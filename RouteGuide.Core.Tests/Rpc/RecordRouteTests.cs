@@ -8,9 +8,11 @@ using RouteGuide.Core.Rpc.Internal;
 
 namespace RouteGuide.Core.Tests.Rpc;
 
-[TestFixture(HostFlavour.InMemory)]
-[TestFixture(HostFlavour.Loopback)]
-public class RecordRouteTests(HostFlavour flavour)
+[TestFixture(HostFlavour.InMemory, WirePath.Fast)]
+[TestFixture(HostFlavour.InMemory, WirePath.Standard)]
+[TestFixture(HostFlavour.Loopback, WirePath.Fast)]
+[TestFixture(HostFlavour.Loopback, WirePath.Standard)]
+public class RecordRouteTests(HostFlavour flavour, WirePath path)
 {
     private static readonly FeatureCatalog Catalog = FeatureCatalog.Default;
 
@@ -25,7 +27,8 @@ public class RecordRouteTests(HostFlavour flavour)
             flavour,
             Catalog,
             configureServices: services => services.AddSingleton<IRouteRecorderFactory>(provider => recorders = new ObservedRecorders(
-                new RouteRecorderFactory(provider.GetRequiredService<IFeatureLookup>(), provider.GetRequiredService<TimeProvider>()))));
+                new RouteRecorderFactory(provider.GetRequiredService<IFeatureLookup>(), provider.GetRequiredService<TimeProvider>()))),
+            wirePath: path);
         var route = Routes.Random(seed, Catalog);
 
         // The clock moves 1.5 s while the route is streaming, once the server's recorder (which starts
@@ -50,7 +53,7 @@ public class RecordRouteTests(HostFlavour flavour)
     [Test]
     public async Task A_route_over_features_with_repeat_visits_counts_each_visit()
     {
-        await using var host = await RouteGuideTestHost.StartAsync(flavour, Catalog);
+        await using var host = await RouteGuideTestHost.StartAsync(flavour, Catalog, wirePath: path);
         var eiffel = Catalog.Features[0].Location;
         var bigBen = Catalog.Features[1].Location;
         var unnamed = Catalog.Features.First(f => !f.IsNamed).Location;
@@ -67,7 +70,7 @@ public class RecordRouteTests(HostFlavour flavour)
     [Test]
     public async Task The_named_only_option_reaches_the_server()
     {
-        await using var host = await RouteGuideTestHost.StartAsync(flavour, Catalog, new RouteRecorderOptions { FeatureCounting = FeatureCounting.NamedOnly });
+        await using var host = await RouteGuideTestHost.StartAsync(flavour, Catalog, new RouteRecorderOptions { FeatureCounting = FeatureCounting.NamedOnly }, wirePath: path);
         var unnamed = Routes.ToPoint(Catalog.Features.First(f => !f.IsNamed).Location);
 
         var summary = await host.Client.RecordRouteAsync([Routes.ToPoint(Catalog.Features[0].Location), unnamed, unnamed]);
@@ -78,7 +81,7 @@ public class RecordRouteTests(HostFlavour flavour)
     [Test]
     public async Task An_empty_stream_has_no_points_and_no_distance()
     {
-        await using var host = await RouteGuideTestHost.StartAsync(flavour, Catalog);
+        await using var host = await RouteGuideTestHost.StartAsync(flavour, Catalog, wirePath: path);
 
         var summary = await host.Client.RecordRouteAsync(Array.Empty<Point>());
 
@@ -88,7 +91,7 @@ public class RecordRouteTests(HostFlavour flavour)
     [Test]
     public async Task A_one_point_route()
     {
-        await using var host = await RouteGuideTestHost.StartAsync(flavour, Catalog);
+        await using var host = await RouteGuideTestHost.StartAsync(flavour, Catalog, wirePath: path);
 
         var summary = await host.Client.RecordRouteAsync([Routes.ToPoint(Catalog.Features[3].Location)]);
 
@@ -98,7 +101,7 @@ public class RecordRouteTests(HostFlavour flavour)
     [Test]
     public async Task A_distance_past_int_MaxValue_metres_reaches_the_client_saturated_not_negative()
     {
-        await using var host = await RouteGuideTestHost.StartAsync(flavour, Catalog);
+        await using var host = await RouteGuideTestHost.StartAsync(flavour, Catalog, wirePath: path);
         var antipodes = Enumerable.Range(0, 109).Select(i => new Point { Latitude = 0, Longitude = i % 2 == 0 ? 0 : GeoPoint.MaxLongitude });
 
         var summary = await host.Client.RecordRouteAsync(antipodes);
@@ -112,7 +115,7 @@ public class RecordRouteTests(HostFlavour flavour)
     [TestCase(199)]
     public async Task An_out_of_range_point_fails_the_call_with_InvalidArgument_naming_its_index(int badIndex)
     {
-        await using var host = await RouteGuideTestHost.StartAsync(flavour, Catalog);
+        await using var host = await RouteGuideTestHost.StartAsync(flavour, Catalog, wirePath: path);
         var route = Routes.Random(5, Catalog, count: 200);
         route[badIndex] = new Point { Latitude = 123, Longitude = -1_800_000_001 };
 

@@ -210,14 +210,16 @@ public sealed class RouteGuideCallPolicy : Interceptor
             return status;
         }
 
-        if (call.Context.CancellationToken.IsCancellationRequested || _requestAborted?.Invoke(call.Context) == true || ReferenceEquals(e, call.WriteFailure))
+        if (call.Context.CancellationToken.IsCancellationRequested || _requestAborted?.Invoke(call.Context) == true || ReferenceEquals(e, call.WriteFailure)
+            || (fromRequestStream && e is RequestStreamAbortedException))
         {
             // The client cancelled or reset the call, the connection went away, or the host's deadline
             // fired (the host has then written DeadlineExceeded already): no status this raises reaches
             // the client, so it only names the ending. Kestrel fails the request stream's read at once
             // when the client resets the stream ("The client reset the request stream.", an IOException)
             // but cancels the call's token later on the thread pool: asked directly, the host already
-            // knows, so such a call is never taken for one whose message could not be read.
+            // knows, so such a call is never taken for one whose message could not be read. A host's
+            // reader may also report the reset itself (RequestStreamAbortedException): the same ending.
             var code = DateTime.UtcNow >= call.Context.Deadline ? StatusCode.DeadlineExceeded : StatusCode.Cancelled;
             Log.CallEndedByClient(_logger, method, code);
             return new RpcException(new Status(code, code == StatusCode.DeadlineExceeded ? $"{method} passed its deadline." : $"{method} was cancelled."));

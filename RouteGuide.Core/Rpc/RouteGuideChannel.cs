@@ -19,8 +19,12 @@ public static class RouteGuideChannel
     /// while calls are active, no proxy, and the RecordRoute fast path (see <see cref="WithRecordRouteFastPath"/>).
     /// </summary>
     /// <remarks>
-    /// If <paramref name="configure"/> replaces <see cref="GrpcChannelOptions.HttpHandler"/>, the fast path
-    /// goes with it; wrap your handler in <see cref="WithRecordRouteFastPath"/> to keep it.
+    /// On these channels <see cref="RouteGuideClientExtensions.RecordRouteAsync(RouteGuideClient, IEnumerable{Protocol.Point}, Grpc.Core.CallOptions)"/>
+    /// also frames points in bulk into the call's request body (same bytes, far less work per point),
+    /// keeping the channel's <see cref="GrpcChannelOptions.MaxSendMessageSize"/>; see docs/fast-path.md for
+    /// when it steps aside. If <paramref name="configure"/> replaces <see cref="GrpcChannelOptions.HttpHandler"/>,
+    /// the fast path goes with it; wrap your handler in <see cref="WithRecordRouteFastPath"/> to keep
+    /// the coalescing (bulk writes need the handler this method creates).
     /// </remarks>
     /// <param name="address">The server, e.g. <c>http://127.0.0.1:50051</c> (h2c) or <c>https://host:443</c>.</param>
     /// <param name="configure">Adjusts the options before the channel is created.</param>
@@ -28,12 +32,15 @@ public static class RouteGuideChannel
     public static GrpcChannel ForAddress(Uri address, Action<GrpcChannelOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(address);
-        var options = new GrpcChannelOptions
-        {
-            HttpHandler = WithRecordRouteFastPath(CreateHttpHandler()),
-            DisposeHttpClient = true,
-        };
+        var fastPath = new CoalescingHandler(CreateHttpHandler());
+        var options = new GrpcChannelOptions { HttpHandler = fastPath, DisposeHttpClient = true };
         configure?.Invoke(options);
+        if (ReferenceEquals(options.HttpHandler, fastPath))
+        {
+            // This handler's channel and its send limit are known here, so RecordRouteAsync may write in bulk.
+            fastPath.AllowBulkWrites(options.MaxSendMessageSize);
+        }
+
         return GrpcChannel.ForAddress(address, options);
     }
 

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using RouteGuide.Core.Protocol;
+using RouteGuide.Core.Rpc.Internal;
 using RouteGuideClient = RouteGuide.Core.Protocol.RouteGuide.RouteGuideClient;
 
 namespace RouteGuide.Core.Rpc;
@@ -69,16 +70,16 @@ public static class RouteGuideClientExtensions
         client.RecordRouteAsync(points, new CallOptions(deadline: deadline, cancellationToken: cancellationToken));
 
     private static async Task<RouteSummary> RecordCoreAsync(
-        RouteGuideClient client, CallOptions options, Func<IClientStreamWriter<Point>, CancellationToken, Task> writeAll)
+        RouteGuideClient client, CallOptions options, Func<IPointWriter, CancellationToken, Task> writeAll)
     {
         var cancellationToken = options.CancellationToken;
-        using var call = client.RecordRoute(options);
+        using var call = BulkRouteTicket.Offer(() => client.RecordRoute(options), out var ticket);
 
         // When the call ends while points are still being written (the server failed it, the deadline
         // passed), the point source is told to stop, and the call's outcome is reported without
         // waiting for a source that does not listen.
         using var writing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var writeTask = WriteAndCompleteAsync(call.RequestStream, writeAll, writing.Token);
+        var writeTask = WriteAndCompleteAsync(ticket.CreateWriter(call.RequestStream, options, writing.Token), writeAll, writing.Token);
         var first = await Task.WhenAny(writeTask, call.ResponseAsync).ConfigureAwait(false);
         if (first != writeTask)
         {
@@ -119,17 +120,12 @@ public static class RouteGuideClientExtensions
         return await AwaitResponseAsync(call, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task WriteAndCompleteAsync(
-        IClientStreamWriter<Point> writer, Func<IClientStreamWriter<Point>, CancellationToken, Task> writeAll, CancellationToken cancellationToken)
+    private static async Task WriteAndCompleteAsync(IPointWriter writer, Func<IPointWriter, CancellationToken, Task> writeAll, CancellationToken cancellationToken)
     {
-        await writeAll(writer, cancellationToken).ConfigureAwait(false);
-        try
+        await using (writer.ConfigureAwait(false))
         {
+            await writeAll(writer, cancellationToken).ConfigureAwait(false);
             await writer.CompleteAsync().ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            throw new RequestStreamWriteException(e);
         }
     }
 
@@ -157,44 +153,52 @@ public static class RouteGuideClientExtensions
         }
     }
 
-    // The writes take no token of their own: a token passed to WriteAsync is registered with the call on
-    // every message (measurable at a million points a second), while the call already observes the
-    // caller's token and deadline from its CallOptions, and RecordCoreAsync disposes the call, which ends
-    // any pending write, on every other way out. The token here stops the point source.
-    private static async Task WriteAllAsync(IClientStreamWriter<Point> writer, IEnumerable<Point> points, CancellationToken cancellationToken)
+    // Failures of the request stream come as RequestStreamWriteException (see IPointWriter), told apart
+    // from the point source's own exceptions, which can be of the same types. The token stops the source.
+    private static async Task WriteAllAsync(IPointWriter writer, IEnumerable<Point> points, CancellationToken cancellationToken)
     {
         foreach (var point in points)
         {
             cancellationToken.ThrowIfCancellationRequested();
-
-            // Failures of the request stream are told apart from the point source's own exceptions,
-            // which can be of the same types (IOException, InvalidOperationException, RpcException, ...).
-            try
-            {
-                await writer.WriteAsync(point, CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (Exception e)
-            {
-                throw new RequestStreamWriteException(e);
-            }
+            await writer.WriteAsync(point).ConfigureAwait(false);
         }
     }
 
-    private static async Task WriteAllAsync(IClientStreamWriter<Point> writer, IAsyncEnumerable<Point> points, CancellationToken cancellationToken)
+    private static async Task WriteAllAsync(IPointWriter writer, IAsyncEnumerable<Point> points, CancellationToken cancellationToken)
     {
-        await foreach (var point in points.WithCancellation(cancellationToken).ConfigureAwait(false))
+        var source = points.GetAsyncEnumerator(cancellationToken);
+        await using (source.ConfigureAwait(false))
         {
-            try
+            while (true)
             {
-                await writer.WriteAsync(point, CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (Exception e)
-            {
-                throw new RequestStreamWriteException(e);
+                var next = source.MoveNextAsync();
+                Exception? flushError = null;
+                if (!next.IsCompleted)
+                {
+                    // The source has to wait: what was written so far leaves now.
+                    try
+                    {
+                        await writer.FlushAsync().ConfigureAwait(false);
+                    }
+                    catch (Exception e)
+                    {
+                        flushError = e;
+                    }
+                }
+
+                var more = await next.ConfigureAwait(false);
+                if (flushError is not null)
+                {
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(flushError);
+                }
+
+                if (!more)
+                {
+                    return;
+                }
+
+                await writer.WriteAsync(source.Current).ConfigureAwait(false);
             }
         }
     }
-
-    /// <summary>Carries a failure of the request stream itself, never seen by callers.</summary>
-    private sealed class RequestStreamWriteException(Exception inner) : Exception(inner.Message, inner);
 }

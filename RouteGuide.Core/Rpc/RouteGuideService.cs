@@ -66,6 +66,12 @@ public sealed class RouteGuideService : RouteGuideBase
         _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 
+    /// <summary>
+    /// Reads RecordRoute's points in batches when the host allows it (set by <c>AddRouteGuide</c> from
+    /// the container); <see langword="null"/>: one message at a time from the host's request stream.
+    /// </summary>
+    internal IPointBatchReaderFactory? BatchReaders { get; init; }
+
     /// <inheritdoc />
     public override async Task<RouteSummary> RecordRoute(IAsyncStreamReader<Point> requestStream, ServerCallContext context)
     {
@@ -73,15 +79,23 @@ public sealed class RouteGuideService : RouteGuideBase
         ArgumentNullException.ThrowIfNull(context);
         var recorder = _recorders.StartRoute();
         long index = 0;
-        await foreach (var point in requestStream.ReadAllAsync(context.CancellationToken).ConfigureAwait(false))
-        {
-            if (!GeoPoint.IsValid(point.Latitude, point.Longitude))
-            {
-                throw Invalid($"Point {index} of the route (zero-based index): {GeoPoint.DescribeRangeError(point.Latitude, point.Longitude)}");
-            }
 
-            recorder.Record(point.Latitude, point.Longitude);
-            index++;
+        // The same loop whichever way the host lets the points be read (see IPointBatchReader).
+        var points = BatchReaders?.TryCreate(requestStream, context) ?? new StreamPointBatchReader(requestStream);
+        for (var batch = await points.ReadBatchAsync(context.CancellationToken).ConfigureAwait(false);
+             !batch.IsEmpty;
+             batch = await points.ReadBatchAsync(context.CancellationToken).ConfigureAwait(false))
+        {
+            foreach (var point in batch.Span)
+            {
+                if (!GeoPoint.IsValid(point.Latitude, point.Longitude))
+                {
+                    throw Invalid($"Point {index} of the route (zero-based index): {GeoPoint.DescribeRangeError(point.Latitude, point.Longitude)}");
+                }
+
+                recorder.Record(point.Latitude, point.Longitude);
+                index++;
+            }
         }
 
         var statistics = recorder.GetStatistics();

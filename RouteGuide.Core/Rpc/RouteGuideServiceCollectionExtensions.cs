@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using RouteGuide.Core.Notes;
+using RouteGuide.Core.Rpc.Internal;
 using RouteGuide.Core.Statistics;
 
 namespace RouteGuide.Core.Rpc;
@@ -47,7 +48,10 @@ public static class RouteGuideServiceCollectionExtensions
             provider.GetRequiredService<IRouteRecorderFactory>(),
             provider.GetRequiredService<RouteGuideServiceOptions>(),
             provider.GetService<ILogger<RouteGuideService>>(),
-            provider.GetRequiredService<IRouteNoteStore>()));
+            provider.GetRequiredService<IRouteNoteStore>())
+        {
+            BatchReaders = provider.GetService<IPointBatchReaderFactory>(),
+        });
         return services;
     }
 }

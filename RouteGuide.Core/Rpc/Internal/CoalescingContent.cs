@@ -12,13 +12,15 @@ internal sealed class CoalescingContent : HttpContent
     private readonly HttpContent _inner;
     private readonly CoalescingOptions _options;
     private readonly CoalescingCounters _counters;
+    private readonly BulkRouteTicket? _bulk;
     private int _serialized;
 
-    public CoalescingContent(HttpContent inner, CoalescingOptions options, CoalescingCounters counters)
+    public CoalescingContent(HttpContent inner, CoalescingOptions options, CoalescingCounters counters, BulkRouteTicket? bulk = null)
     {
         _inner = inner;
         _options = options;
         _counters = counters;
+        _bulk = bulk;
         foreach (var header in inner.Headers)
         {
             Headers.TryAddWithoutValidation(header.Key, header.Value);
@@ -40,12 +42,21 @@ internal sealed class CoalescingContent : HttpContent
             throw new IOException("The server refused the RecordRoute stream (REFUSED_STREAM) after its points were given to it; they cannot be sent again.");
         }
 
-        var body = new CoalescingStream(stream, _options, _counters);
+        var body = new CoalescingStream(stream, _options, _counters, _bulk);
         await using (body.ConfigureAwait(false))
         {
-            // Returns when Grpc.Net.Client's writer completes the request stream (or the call ends).
-            await _inner.CopyToAsync(body, context, cancellationToken).ConfigureAwait(false);
-            await body.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                _bulk?.PublishBody(body);
+
+                // Returns when Grpc.Net.Client's writer completes the request stream (or the call ends).
+                await _inner.CopyToAsync(body, context, cancellationToken).ConfigureAwait(false);
+                await body.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _bulk?.CloseBody();
+            }
         }
     }
 

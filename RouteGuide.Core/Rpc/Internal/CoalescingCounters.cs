@@ -56,4 +56,11 @@ internal sealed class CoalescingCounters
     public void CountDeferredFlush() => Interlocked.Increment(ref _deferredFlushes);
 
     public void CountWrappedRequest() => Interlocked.Increment(ref _wrappedRequests);
+
+    /// <summary>How many RecordRoute calls had their points written in bulk.</summary>
+    public long BulkCalls => Interlocked.Read(ref _bulkCalls);
+
+    private long _bulkCalls;
+
+    public void CountBulkCall() => Interlocked.Increment(ref _bulkCalls);
 }

@@ -23,15 +23,52 @@ internal sealed class CoalescingHandler : DelegatingHandler
 
     public CoalescingCounters Counters { get; } = new();
 
+    /// <summary>
+    /// Whether <c>RecordRouteAsync</c> may write points in bulk on this handler's calls: set by
+    /// <c>RouteGuideChannel.ForAddress</c>, which knows the channel's send limit, for the handler it creates.
+    /// </summary>
+    public bool BulkWrites { get; private set; }
+
+    /// <summary>The channel's <c>MaxSendMessageSize</c>, which bulk writes keep.</summary>
+    public int? BulkSendLimit { get; private set; }
+
+    private bool _bulkWritesRefused;
+
+    /// <summary>Lets <c>RecordRouteAsync</c> write points in bulk, keeping <paramref name="sendLimit"/>, unless refused.</summary>
+    public void AllowBulkWrites(int? sendLimit)
+    {
+        BulkSendLimit = sendLimit;
+        BulkWrites = !_bulkWritesRefused;
+    }
+
+    /// <summary>Turns bulk writes off for good: every point goes through Grpc.Net.Client's writer (for A/B runs and tests).</summary>
+    public void RefuseBulkWrites()
+    {
+        _bulkWritesRefused = true;
+        BulkWrites = false;
+    }
+
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         if (request.Content is { } content && IsRecordRoute(request.RequestUri))
         {
             Counters.CountWrappedRequest();
-            request.Content = new CoalescingContent(content, Options, Counters);
+            var bulk = BulkWrites && BulkRouteTicket.Current is { } ticket && IsNetClientContent(content) && ticket.TryAttach(this)
+                ? ticket
+                : null;
+            request.Content = new CoalescingContent(content, Options, Counters, bulk);
         }
 
         return base.SendAsync(request, cancellationToken);
+    }
+
+    /// <summary>Whether the body is Grpc.Net.Client's streaming content, which writes nothing but what its writer is given.</summary>
+    private static bool IsNetClientContent(HttpContent content)
+    {
+        var type = content.GetType();
+        return type.IsGenericType
+            && type.Assembly == typeof(Grpc.Net.Client.GrpcChannel).Assembly
+            && string.Equals(type.GetGenericTypeDefinition().FullName, "Grpc.Net.Client.Internal.Http.PushStreamContent`2", StringComparison.Ordinal);
     }
 
     private static bool IsRecordRoute(Uri? uri) =>

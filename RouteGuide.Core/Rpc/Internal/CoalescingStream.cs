@@ -47,9 +47,13 @@ internal sealed class CoalescingStream : Stream
     // deadline, its cancellation token and its disposal, so buffered writes observe all three.
     private CancellationToken _callToken;
 
-    public CoalescingStream(Stream inner, CoalescingOptions options, CoalescingCounters counters)
+    // Set when the body may be handed to the bulk writer (see BulkRouteTicket).
+    private readonly BulkRouteTicket? _bulk;
+
+    public CoalescingStream(Stream inner, CoalescingOptions options, CoalescingCounters counters, BulkRouteTicket? bulk = null)
     {
         _inner = inner;
+        _bulk = bulk;
         _counters = counters;
         _flushDelay = options.FlushDelay;
         _buffer = ArrayPool<byte>.Shared.Rent(options.BufferSize);
@@ -74,7 +78,22 @@ internal sealed class CoalescingStream : Stream
         set => throw new NotSupportedException();
     }
 
-    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (_bulk is { IsCommitted: true } && !buffer.IsEmpty)
+        {
+            // The bulk writer owns this body and RecordRouteAsync never writes through Grpc.Net.Client
+            // then: a write from it means it changed how it writes, so fail rather than mix bytes.
+            return ValueTask.FromException(new InvalidOperationException("Grpc.Net.Client wrote to a RecordRoute request body that the bulk writer owns."));
+        }
+
+        return WriteCoreAsync(buffer, cancellationToken);
+    }
+
+    /// <summary>Writes framed messages of the bulk writer, which owns the body (see <see cref="BulkRouteTicket"/>).</summary>
+    public ValueTask WriteBulkAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken) => WriteCoreAsync(buffer, cancellationToken);
+
+    private async ValueTask WriteCoreAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
     {
         var token = TokenFor(cancellationToken);
         await _gate.EnterAsync(token).ConfigureAwait(false);

@@ -131,6 +131,43 @@ internal sealed class PolicedCall : IDisposable
         return read;
     }
 
+    /// <summary>
+    /// Reads the next batch of RecordRoute points, by the same rules (and with the same tokens) as
+    /// <see cref="MoveNext{T}"/>; the caller reports what it read with <see cref="Received"/>.
+    /// </summary>
+    public ValueTask<ReadOnlyMemory<WirePoint>> ReadBatchAsync(IPointBatchReader inner, CancellationToken requested)
+    {
+        if (requested.CanBeCanceled && requested != Context.CancellationToken)
+        {
+            return inner.ReadBatchAsync(requested);
+        }
+
+        if (!ServerStopping.IsCancellationRequested)
+        {
+            if (_reads is null && !ServerStopping.CanBeCanceled)
+            {
+                return inner.ReadBatchAsync(requested);
+            }
+
+            _reads ??= CancellationTokenSource.CreateLinkedTokenSource(Context.CancellationToken, ServerStopping);
+            return inner.ReadBatchAsync(_reads.Token);
+        }
+
+        if (_requestComplete is not null)
+        {
+            return _requestComplete(Context) ? inner.ReadBatchAsync(Context.CancellationToken) : ValueTask.FromCanceled<ReadOnlyMemory<WirePoint>>(ServerStopping);
+        }
+
+        using var last = CancellationTokenSource.CreateLinkedTokenSource(Context.CancellationToken);
+        var read = inner.ReadBatchAsync(last.Token);
+        if (!read.IsCompleted)
+        {
+            last.Cancel();
+        }
+
+        return read;
+    }
+
     public void Dispose()
     {
         lock (_gate)

@@ -8,10 +8,13 @@ namespace RouteGuide.Core.Rpc.Internal;
 /// </summary>
 internal sealed class PolicedRequestStream<T>(IAsyncStreamReader<T> inner, PolicedCall call) : IAsyncStreamReader<T>
 {
-    public T Current => inner.Current;
+    /// <summary>The host's request stream.</summary>
+    public IAsyncStreamReader<T> Inner => inner;
 
-    /// <summary>The call this stream belongs to: a batch read loop reads with its token and reports what it read.</summary>
+    /// <summary>The policy's view of the call.</summary>
     public PolicedCall Call => call;
+
+    public T Current => inner.Current;
 
     public async Task<bool> MoveNext(CancellationToken cancellationToken)
     {

@@ -1,0 +1,209 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using Google.Protobuf;
+using Grpc.Core;
+using RouteGuide.Core.AspNetCore.Internal;
+using RouteGuide.Core.Protocol;
+using RouteGuide.Core.Rpc.Internal;
+using RouteGuide.Core.Tests.Reliability;
+
+namespace RouteGuide.Core.Tests.WireSpeed;
+
+/// <summary>The batch read path on its own, over request bodies cut every possible way.</summary>
+public class RequestBodyPointReaderTests
+{
+    private static readonly TimeSpan SafetyTimeout = TimeSpan.FromSeconds(30);
+
+    [Test]
+    public async Task Points_written_one_byte_at_a_time_all_arrive_in_order()
+    {
+        var points = Points(500);
+        var body = points.SelectMany(p => RawGrpc.Frame(p.ToByteArray())).ToArray();
+        var pipe = new Pipe();
+        var writing = Task.Run(async () =>
+        {
+            foreach (var b in body)
+            {
+                await pipe.Writer.WriteAsync(new[] { b });
+            }
+
+            await pipe.Writer.CompleteAsync();
+        });
+
+        var read = await ReadAllAsync(new RequestBodyPointReader(pipe.Reader, 4 * 1024 * 1024, identityEncoding: false));
+        await writing;
+
+        read.Should().Equal(points.Select(p => new WirePoint(p.Latitude, p.Longitude)));
+    }
+
+    [Test]
+    public async Task Messages_split_across_buffer_segments_at_every_byte_are_read_whole_including_a_large_one()
+    {
+        var points = Points(50).ToList();
+        var large = new Point { Latitude = 11, Longitude = -22 };
+        var padding = new byte[300]; // an unknown field bigger than the stack copy of a split message
+        var largeBytes = large.ToByteArray().Concat(new byte[] { 0x7A, 0xAC, 0x02 }).Concat(padding).ToArray();
+        var body = points.SelectMany(p => RawGrpc.Frame(p.ToByteArray())).Concat(RawGrpc.Frame(largeBytes)).ToArray();
+
+        var read = await ReadAllAsync(new RequestBodyPointReader(PipeReader.Create(OneSegmentPerByte(body)), null, identityEncoding: false));
+
+        read.Should().Equal(points.Select(p => new WirePoint(p.Latitude, p.Longitude)).Append(new WirePoint(11, -22)));
+    }
+
+    [Test]
+    public async Task A_buffer_of_many_messages_is_handed_out_in_full_batches()
+    {
+        var points = Points((RequestBodyPointReader.BatchCapacity * 2) + 3);
+        var body = points.SelectMany(p => RawGrpc.Frame(p.ToByteArray())).ToArray();
+        var reader = new RequestBodyPointReader(PipeReader.Create(new ReadOnlySequence<byte>(body)), null, identityEncoding: false);
+
+        var sizes = new List<int>();
+        for (var batch = await reader.ReadBatchAsync(CancellationToken.None); !batch.IsEmpty; batch = await reader.ReadBatchAsync(CancellationToken.None))
+        {
+            sizes.Add(batch.Length);
+        }
+
+        sizes.Should().Equal(RequestBodyPointReader.BatchCapacity, RequestBodyPointReader.BatchCapacity, 3);
+    }
+
+    public static IEnumerable<TestCaseData> Failures()
+    {
+        var valid = new Point { Latitude = 1, Longitude = 2 }.ToByteArray();
+        yield return Case("a compressed flag of 2", RawGrpc.Header(2).Select((b, i) => i == 0 ? (byte)2 : b).Concat(valid).ToArray(), typeof(InvalidDataException), null);
+        yield return Case("a length over the limit", RawGrpc.Header(101), typeof(RpcException), new Status(StatusCode.ResourceExhausted, "Received message exceeds the maximum configured message size."));
+        yield return Case("a length over 2 GiB", RawGrpc.Header(uint.MaxValue), typeof(InvalidDataException), null);
+        yield return Case("a partial message at the end", [.. RawGrpc.Header(10), 8, 1], typeof(RpcException), new Status(StatusCode.Internal, "Incomplete message."));
+        yield return Case("a partial header at the end", [0, 0, 0], typeof(RpcException), new Status(StatusCode.Internal, "Incomplete message."));
+        yield return Case("a compressed message without grpc-encoding", RawGrpc.Frame(valid, compressed: true), typeof(RpcException), new Status(StatusCode.Internal, "Request did not include grpc-encoding value with compressed message."));
+        yield return Case("a message that is not a Point", RawGrpc.Frame([0xFF, 0xFF]), typeof(InvalidProtocolBufferException), null);
+    }
+
+    [TestCaseSource(nameof(Failures))]
+    public async Task A_failure_comes_after_every_point_before_it_with_the_standard_readers_exception(byte[] bad, Type exceptionType, Status? status)
+    {
+        var good = Points(3);
+        var body = good.SelectMany(p => RawGrpc.Frame(p.ToByteArray())).Concat(bad).ToArray();
+
+        foreach (var source in new[] { new ReadOnlySequence<byte>(body), OneSegmentPerByte(body) })
+        {
+            var reader = new RequestBodyPointReader(PipeReader.Create(source), 100, identityEncoding: false);
+            var read = new List<WirePoint>();
+            var failure = await FluentActions.Awaiting(async () =>
+            {
+                for (var batch = await reader.ReadBatchAsync(CancellationToken.None); !batch.IsEmpty; batch = await reader.ReadBatchAsync(CancellationToken.None))
+                {
+                    read.AddRange(batch.ToArray());
+                }
+            }).Should().ThrowAsync<Exception>();
+
+            read.Should().Equal(good.Select(p => new WirePoint(p.Latitude, p.Longitude)), "every point before the failure is handed out first");
+            failure.Which.Should().BeOfType(exceptionType);
+            if (status is { } expected)
+            {
+                ((RpcException)failure.Which).Status.Should().Be(expected);
+            }
+        }
+    }
+
+    [Test]
+    public async Task A_compressed_message_with_identity_encoding_is_Internal()
+    {
+        var body = RawGrpc.Frame(new Point { Latitude = 1 }.ToByteArray(), compressed: true);
+        var reader = new RequestBodyPointReader(PipeReader.Create(new ReadOnlySequence<byte>(body)), null, identityEncoding: true);
+
+        var failure = await FluentActions.Awaiting(() => reader.ReadBatchAsync(CancellationToken.None).AsTask()).Should().ThrowAsync<RpcException>();
+
+        failure.Which.Status.Should().Be(new Status(StatusCode.Internal, "Request sent 'identity' grpc-encoding value with compressed message."));
+    }
+
+    [Test]
+    public async Task An_empty_body_is_an_empty_route_and_a_cancelled_wait_ends_promptly()
+    {
+        var empty = new RequestBodyPointReader(PipeReader.Create(ReadOnlySequence<byte>.Empty), null, identityEncoding: false);
+        (await empty.ReadBatchAsync(CancellationToken.None)).IsEmpty.Should().BeTrue();
+
+        var pipe = new Pipe();
+        await pipe.Writer.WriteAsync(RawGrpc.Header(12)); // a message that never finishes
+        var waiting = new RequestBodyPointReader(pipe.Reader, null, identityEncoding: false);
+        using var cancellation = new CancellationTokenSource();
+        var read = waiting.ReadBatchAsync(cancellation.Token).AsTask();
+        await Task.Delay(20);
+        read.IsCompleted.Should().BeFalse("half a message is not a batch");
+
+        await cancellation.CancelAsync();
+        await FluentActions.Awaiting(() => read.WaitAsync(SafetyTimeout)).Should().ThrowAsync<OperationCanceledException>();
+    }
+
+    [Test]
+    public async Task A_body_the_host_fails_is_reported_as_the_client_ending_the_call_and_a_bad_request_is_not()
+    {
+        // Kestrel completes the request body with an IOException when the client resets the stream.
+        var reset = new Pipe();
+        await reset.Writer.CompleteAsync(new IOException("The client reset the request stream."));
+        var badRequest = new Pipe();
+        await badRequest.Writer.CompleteAsync(new Microsoft.AspNetCore.Http.BadHttpRequestException("Request body too large."));
+
+        var resetRead = () => new RequestBodyPointReader(reset.Reader, null, identityEncoding: false).ReadBatchAsync(CancellationToken.None).AsTask();
+        var badRead = () => new RequestBodyPointReader(badRequest.Reader, null, identityEncoding: false).ReadBatchAsync(CancellationToken.None).AsTask();
+
+        (await resetRead.Should().ThrowAsync<RequestStreamAbortedException>()).WithInnerException<IOException>();
+        await badRead.Should().ThrowAsync<Microsoft.AspNetCore.Http.BadHttpRequestException>();
+    }
+
+    private static Point[] Points(int count)
+    {
+        var random = new Random(count);
+        return Enumerable.Range(0, count)
+            .Select(_ => new Point { Latitude = random.Next(-900_000_000, 900_000_001), Longitude = random.Next(-1_800_000_000, 1_800_000_001) })
+            .ToArray();
+    }
+
+    private static async Task<List<WirePoint>> ReadAllAsync(RequestBodyPointReader reader)
+    {
+        using var safety = new CancellationTokenSource(SafetyTimeout);
+        var read = new List<WirePoint>();
+        for (var batch = await reader.ReadBatchAsync(safety.Token); !batch.IsEmpty; batch = await reader.ReadBatchAsync(safety.Token))
+        {
+            read.AddRange(batch.ToArray());
+        }
+
+        return read;
+    }
+
+    private static TestCaseData Case(string what, byte[] bad, Type exceptionType, Status? status) =>
+        new TestCaseData(bad, exceptionType, status).SetArgDisplayNames(what);
+
+    /// <summary>The bytes as a sequence of one-byte segments: every message straddles segments.</summary>
+    private static ReadOnlySequence<byte> OneSegmentPerByte(byte[] bytes)
+    {
+        if (bytes.Length == 0)
+        {
+            return ReadOnlySequence<byte>.Empty;
+        }
+
+        var first = new Segment(bytes.AsMemory(0, 1), 0);
+        var last = first;
+        for (var i = 1; i < bytes.Length; i++)
+        {
+            last = last.Append(bytes.AsMemory(i, 1));
+        }
+
+        return new ReadOnlySequence<byte>(first, 0, last, 1);
+    }
+
+    private sealed class Segment : ReadOnlySequenceSegment<byte>
+    {
+        public Segment(ReadOnlyMemory<byte> memory, long runningIndex)
+        {
+            Memory = memory;
+            RunningIndex = runningIndex;
+        }
+
+        public Segment Append(ReadOnlyMemory<byte> memory)
+        {
+            var next = new Segment(memory, RunningIndex + Memory.Length);
+            Next = next;
+            return next;
+        }
+    }
+}
