@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Grpc.AspNetCore.Server;
 using Grpc.Core;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
@@ -99,11 +100,44 @@ public static class RouteGuideServerServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Whether the host has aborted the request (reset by the client, connection lost, deadline passed), read
-    /// from the request's lifetime feature now: Kestrel reports it there at once, before it cancels the call's token.
+    /// Whether Kestrel has ended the request (reset by the client, connection lost, deadline passed). Kestrel
+    /// fails the request body's read at once but cancels <c>RequestAborted</c> later on the thread pool, so a read's
+    /// failure is looked at too: Kestrel's <see cref="Microsoft.AspNetCore.Connections.ConnectionAbortedException"/>,
+    /// or an <see cref="IOException"/> (such as "The client reset the request stream.") after which the body pipe
+    /// itself is broken. Grpc.AspNetCore throws an <see cref="IOException"/> of its own for a length prefix over
+    /// 2 GiB, after a read that succeeded: the pipe still reads, and that message is unreadable, not a reset.
     /// </summary>
-    private static bool RequestAborted(ServerCallContext context) =>
-        context.GetHttpContext().Features.Get<IHttpRequestLifetimeFeature>()?.RequestAborted.IsCancellationRequested ?? false;
+    private static bool RequestAborted(ServerCallContext context, Exception? readFailure)
+    {
+        var http = context.GetHttpContext();
+        return http.RequestAborted.IsCancellationRequested
+            || readFailure is Microsoft.AspNetCore.Connections.ConnectionAbortedException
+            || (readFailure is IOException and not Microsoft.AspNetCore.Http.BadHttpRequestException && RequestBodyBroken(http));
+    }
+
+    /// <summary>Whether reading the request body again fails (Kestrel keeps the exception that broke it); reads nothing.</summary>
+    private static bool RequestBodyBroken(HttpContext http)
+    {
+        try
+        {
+            var body = http.Request.BodyReader;
+            if (body.TryRead(out var result))
+            {
+                body.AdvanceTo(result.Buffer.Start);
+            }
+
+            return false;
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException)
+        {
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            // A read still in progress (not Kestrel's state after a failed read): not known to be broken.
+            return false;
+        }
+    }
 
     /// <summary>Whether the whole request has arrived: the client half-closed (HTTP/2 END_STREAM), so request trailers are available.</summary>
     private static bool RequestComplete(ServerCallContext context) =>

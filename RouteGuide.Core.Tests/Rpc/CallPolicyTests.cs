@@ -192,14 +192,27 @@ public class CallPolicyTests
     public async Task A_reset_the_host_has_seen_before_it_cancels_the_token_is_an_early_ending_not_an_unreadable_message()
     {
         // Kestrel fails the read at once when the client resets the stream, and cancels the call's token
-        // later on the thread pool; the host's own view of the request tells the policy first.
-        var policy = new RouteGuideCallPolicy(_logger, requestComplete: null, requestAborted: _ => true);
+        // later on the thread pool; the host tells its transport's failures by the read's exception.
+        var policy = new RouteGuideCallPolicy(_logger, requestComplete: null, requestAborted: (_, readFailure) => readFailure is IOException);
         var stream = new FakeRequestStream<Point>(_ => throw new IOException("The client reset the request stream."));
 
         var status = await EndOf(policy.ClientStreamingServerHandler<Point, RouteSummary>(stream, Context("RecordRoute"), ReadAll));
 
         status.StatusCode.Should().Be(StatusCode.Cancelled);
         ShouldHaveLoggedOnly(LogLevel.Debug, "RecordRoute ended early by the client or its deadline (Cancelled).");
+    }
+
+    [Test]
+    public async Task The_host_is_asked_about_the_request_streams_failures_only_so_a_handlers_own_IOException_stays_a_server_failure()
+    {
+        var policy = new RouteGuideCallPolicy(_logger, requestComplete: null, requestAborted: (_, readFailure) => readFailure is IOException);
+
+        var status = await EndOf(policy.ClientStreamingServerHandler<Point, RouteSummary>(
+            Stream(ThreePoints), Context("RecordRoute"), (_, _) => throw new IOException("The host's disk is full.")));
+
+        status.StatusCode.Should().Be(StatusCode.Internal);
+        status.Detail.Should().Be("RecordRoute failed on the server.");
+        _logger.Collector.GetSnapshot().Should().ContainSingle().Which.Level.Should().Be(LogLevel.Error);
     }
 
     [Test]

@@ -55,7 +55,7 @@ public sealed class RouteGuideCallPolicy : Interceptor
     private readonly ILogger _logger;
     private readonly CancellationToken _serverStopping;
     private readonly Func<ServerCallContext, bool>? _requestComplete;
-    private readonly Func<ServerCallContext, bool>? _requestAborted;
+    private readonly Func<ServerCallContext, Exception?, bool>? _requestAborted;
     private readonly TimeProvider _time;
     private readonly CallLimits _routeLimits;
     private readonly CallLimits _chatLimits;
@@ -99,9 +99,10 @@ public sealed class RouteGuideCallPolicy : Interceptor
     /// Without it, a call is read on while its next message is already buffered.
     /// </param>
     /// <param name="requestAborted">
-    /// Whether the host has already seen the call end (the client reset it, its connection went away,
-    /// or the host's deadline fired), read at once: the host may signal the call's cancellation token
-    /// only later, while the broken request stream has already failed the read.
+    /// Whether the host has seen the call end (the client reset it, its connection went away, or the
+    /// host's deadline fired), given the call and the exception its request stream threw, if it threw
+    /// one: the host may cancel the call's token only later, while the broken request stream has
+    /// already failed the read, so the host tells its transport's failures apart by their type.
     /// </param>
     /// <param name="options">The call limits.</param>
     /// <param name="meterFactory">Creates the meter.</param>
@@ -110,7 +111,7 @@ public sealed class RouteGuideCallPolicy : Interceptor
     internal RouteGuideCallPolicy(
         ILogger<RouteGuideCallPolicy>? logger,
         Func<ServerCallContext, bool>? requestComplete,
-        Func<ServerCallContext, bool>? requestAborted = null,
+        Func<ServerCallContext, Exception?, bool>? requestAborted = null,
         RouteGuideServiceOptions? options = null,
         IMeterFactory? meterFactory = null,
         TimeProvider? timeProvider = null,
@@ -210,16 +211,16 @@ public sealed class RouteGuideCallPolicy : Interceptor
             return status;
         }
 
-        if (call.Context.CancellationToken.IsCancellationRequested || _requestAborted?.Invoke(call.Context) == true || ReferenceEquals(e, call.WriteFailure)
+        if (call.Context.CancellationToken.IsCancellationRequested || _requestAborted?.Invoke(call.Context, fromRequestStream ? e : null) == true || ReferenceEquals(e, call.WriteFailure)
             || (fromRequestStream && e is RequestStreamAbortedException))
         {
             // The client cancelled or reset the call, the connection went away, or the host's deadline
             // fired (the host has then written DeadlineExceeded already): no status this raises reaches
             // the client, so it only names the ending. Kestrel fails the request stream's read at once
             // when the client resets the stream ("The client reset the request stream.", an IOException)
-            // but cancels the call's token later on the thread pool: asked directly, the host already
-            // knows, so such a call is never taken for one whose message could not be read. A host's
-            // reader may also report the reset itself (RequestStreamAbortedException): the same ending.
+            // but cancels the call's token later on the thread pool: the host tells such a failure by its
+            // type, so it is never taken for a message that could not be read. A batch reader may also
+            // report the reset itself (RequestStreamAbortedException): the same ending.
             var code = DateTime.UtcNow >= call.Context.Deadline ? StatusCode.DeadlineExceeded : StatusCode.Cancelled;
             Log.CallEndedByClient(_logger, method, code);
             return new RpcException(new Status(code, code == StatusCode.DeadlineExceeded ? $"{method} passed its deadline." : $"{method} was cancelled."));
