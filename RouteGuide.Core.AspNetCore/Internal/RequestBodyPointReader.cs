@@ -113,6 +113,12 @@ internal sealed class RequestBodyPointReader : IPointBatchReader
         }
     }
 
+    /// <inheritdoc />
+    /// <remarks>Nothing to do here: the body is read past those points, and the call is ending; its policy counts what was read.</remarks>
+    public void Unread(int count)
+    {
+    }
+
     /// <summary>
     /// Decodes every complete message at the start of <paramref name="buffer"/> into the batch (up to
     /// its capacity) and stops at the first failure, which it returns rather than throws. Messages are
