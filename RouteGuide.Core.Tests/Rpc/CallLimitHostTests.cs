@@ -75,6 +75,36 @@ public class CallLimitHostTests(WirePath path)
     }
 
     [Test]
+    public async Task A_route_streaming_at_full_speed_ends_at_its_duration_limit_with_every_point_it_read_counted_once()
+    {
+        await using var server = await LimitedHost.StartAsync(path, RouteGuideServiceOptions.Default with { MaxRouteDuration = TimeSpan.FromMinutes(10) });
+        var host = server.Host;
+        var route = host.Client.RecordRouteAsync(Endless(), deadline: DateTime.UtcNow.Add(SafetyTimeout));
+        await host.Eventually(() => server.Recorders.PointsRecorded > 10_000, "the server is recording the route");
+
+        // The duration limit is checked every 15 s (a quarter of the 60 s idle timeout): at most 41 checks.
+        for (var check = 0; check < 41 && !route.IsCompleted; check++)
+        {
+            host.Time.Advance(TimeSpan.FromSeconds(15));
+            await Task.Delay(20);
+        }
+
+        (await FluentActions.Awaiting(() => route.WaitAsync(SafetyTimeout)).Should().ThrowAsync<RpcException>()).Which.Status
+            .Should().Be(new Status(StatusCode.ResourceExhausted, "RecordRoute was still streaming after 600 s, the server's limit on one call; send the rest in another call."));
+        PolicyLog(host).Should().Equal((LogLevel.Information, "RecordRoute ended by the server: still streaming after 600 s, its duration limit (ResourceExhausted)."));
+        await server.ExpectRoutesAsync(rejected: (StatusCode.ResourceExhausted, server.Recorders.PointsRecorded));
+
+        // Points until the call ends, bounded: 50 million points would outlast the safety timeout on any path.
+        static IEnumerable<Point> Endless()
+        {
+            for (var i = 0; i < 50_000_000; i++)
+            {
+                yield return new Point { Latitude = i % 1_000, Longitude = i % 777 };
+            }
+        }
+    }
+
+    [Test]
     public async Task A_route_past_its_point_limit_is_refused_at_the_limit_even_when_one_read_holds_points_past_it()
     {
         await using var server = await LimitedHost.StartAsync(path, RouteGuideServiceOptions.Default with { MaxRoutePoints = 3 });
