@@ -39,11 +39,13 @@ public class CoalescingStreamTests
     }
 
     [Test]
-    public async Task A_flushed_partial_buffer_is_sent_by_the_deferred_flush_without_more_writes()
+    public async Task A_flushed_partial_buffer_is_sent_when_the_writer_goes_idle_with_no_timer_involved()
     {
+        // A flush delay of an hour: only the idle check can send the message, so its latency cannot depend
+        // on the OS timer's resolution (about 15.6 ms on Windows by default).
         var inner = new RecordingStream();
         var counters = new CoalescingCounters();
-        var options = new CoalescingOptions { BufferSize = 1024, FlushDelay = TimeSpan.FromMilliseconds(1) };
+        var options = new CoalescingOptions { BufferSize = 1024, FlushDelay = TimeSpan.FromHours(1) };
         await using var stream = new CoalescingStream(inner, options, counters);
 
         await stream.WriteAsync(new byte[] { 1, 2, 3 });
@@ -53,6 +55,43 @@ public class CoalescingStreamTests
         await inner.FirstWrite.Task.WaitAsync(TimeSpan.FromSeconds(30));
         inner.Written.Should().Equal(1, 2, 3);
         counters.DeferredFlushes.Should().Be(1);
+    }
+
+    [Test]
+    public async Task The_last_message_of_a_long_burst_leaves_when_the_writer_stops_with_no_timer_involved()
+    {
+        // 20,000 messages written and flushed back to back keep the idle check finding the writer busy;
+        // once it stops, the next check sends the rest, although the timer would wait an hour.
+        var inner = new RecordingStream();
+        var options = new CoalescingOptions { BufferSize = 4096, FlushDelay = TimeSpan.FromHours(1) };
+        var expected = new List<byte>();
+        await using var stream = new CoalescingStream(inner, options, new CoalescingCounters());
+        for (var i = 0; i < 20_000; i++)
+        {
+            var message = new[] { (byte)i, (byte)(i >> 8), (byte)7 };
+            expected.AddRange(message);
+            await stream.WriteAsync(message);
+            await stream.FlushAsync();
+        }
+
+        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (Sent() < expected.Count && !wait.IsCancellationRequested)
+        {
+            await Task.Delay(10, CancellationToken.None);
+        }
+
+        lock (inner.Written)
+        {
+            inner.Written.Should().Equal(expected, "every message left without completion, more writes or the timer");
+        }
+
+        int Sent()
+        {
+            lock (inner.Written)
+            {
+                return inner.Written.Count;
+            }
+        }
     }
 
     [Test]
@@ -88,23 +127,13 @@ public class CoalescingStreamTests
     }
 
     /// <summary>Records what reaches it, yields in every call, and notes if two calls ever overlap.</summary>
-    private sealed class YieldingRecordingStream : Stream
+    private sealed class YieldingRecordingStream : WriteOnlyStream
     {
         private int _inside;
 
         public List<byte> Written { get; } = [];
 
         public bool Overlapped { get; private set; }
-
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
         public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
         {
@@ -129,12 +158,6 @@ public class CoalescingStreamTests
 
         public override void Flush() => throw new NotSupportedException();
 
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         private void Enter()
@@ -149,7 +172,7 @@ public class CoalescingStreamTests
     }
 
     /// <summary>Records what reaches it.</summary>
-    private sealed class RecordingStream : Stream
+    private sealed class RecordingStream : WriteOnlyStream
     {
         private bool _unflushed;
 
@@ -160,16 +183,6 @@ public class CoalescingStreamTests
         public bool FlushesAfterWrite { get; private set; } = true;
 
         public TaskCompletionSource FirstWrite { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
         public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
         {
@@ -196,12 +209,6 @@ public class CoalescingStreamTests
         }
 
         public override void Flush() => _unflushed = false;
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
 
         public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
     }

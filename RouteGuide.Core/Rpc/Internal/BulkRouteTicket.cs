@@ -143,7 +143,7 @@ internal sealed class BulkRouteTicket
     /// <summary>The request body is gone (sent or failed): a bulk writer still waiting for it stops.</summary>
     public void CloseBody() => _body.TrySetException(new IOException("The RecordRoute request body was closed before the points were written."));
 
-    private static bool IsNetClientWriter(IClientStreamWriter<Point> requestStream)
+    internal static bool IsNetClientWriter(IClientStreamWriter<Point> requestStream)
     {
         var type = requestStream.GetType();
         return type.IsGenericType

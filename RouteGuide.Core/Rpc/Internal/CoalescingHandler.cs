@@ -63,7 +63,7 @@ internal sealed class CoalescingHandler : DelegatingHandler
     }
 
     /// <summary>Whether the body is Grpc.Net.Client's streaming content, which writes nothing but what its writer is given.</summary>
-    private static bool IsNetClientContent(HttpContent content)
+    internal static bool IsNetClientContent(HttpContent content)
     {
         var type = content.GetType();
         return type.IsGenericType

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.ExceptionServices;
 
 namespace RouteGuide.Core.Rpc.Internal;
@@ -15,32 +16,43 @@ namespace RouteGuide.Core.Rpc.Internal;
 /// server's flow-control window is exhausted the writer waits too; memory never grows past the buffer.
 /// </para>
 /// <para>
-/// Latency: a <c>FlushAsync</c> that finds a partial buffer arms a one-shot timer (if none is armed);
-/// when it fires, whatever is buffered then is sent. So every message reaches the wire at most
-/// <see cref="CoalescingOptions.FlushDelay"/> (plus scheduling) after its flush was asked for, whether
-/// or not more messages follow.
+/// Latency: the buffer is sent when the writer goes idle, as grpc-go flushes when its write queue is
+/// empty. A <c>FlushAsync</c> that finds a partial buffer queues an idle check on the thread pool (if none
+/// is queued). When the check runs and no flush was asked for since it was queued, the writer has
+/// stopped, and the buffer is sent at once; if the writer has flushed again meanwhile, it is still
+/// writing, and the check is queued again. So the last message before any pause leaves as soon as the
+/// thread pool runs the check after it, with no timer involved, on every OS. While the writer keeps
+/// writing, a one-shot timer of <see cref="CoalescingOptions.FlushDelay"/> (armed by the first check that
+/// finds it busy) also sends what is buffered, so that a steady stream is not held until the buffer
+/// fills; that bound is the OS timer's (docs/fast-path.md).
 /// </para>
 /// <para>
 /// Concurrency: one writer at a time (Grpc.Net.Client never overlaps writes, and completion follows the
 /// last write). The buffer and the inner stream belong to whoever holds <see cref="_gate"/>, which the
-/// writer takes for every message (one interlocked operation each way when free). The timer never waits
-/// for it: it marks a flush as due and sends only if it can take the lock at once; otherwise the writer,
-/// on releasing the lock, sees the mark and sends. Only the writer ever waits, and only while the timer
-/// is sending.
+/// writer takes for every message. The idle check and the timer never wait for it: they mark a flush as
+/// due and send only if they can take the lock at once; otherwise the writer, on releasing the lock, sees
+/// the mark and sends. Only the writer ever waits, and only while a deferred flush is sending.
 /// </para>
 /// </remarks>
-internal sealed class CoalescingStream : Stream
+[SuppressMessage("Usage", "CA2213:Disposable fields should be disposed", Justification = "The SemaphoreSlim never creates its wait handle (only Wait(0), WaitAsync and Release are used), so it holds nothing to dispose; not disposing it lets a writer still waiting fail only by its cancellation.")]
+internal sealed class CoalescingStream : Stream, IThreadPoolWorkItem
 {
+    private const int IdleNone = 0;
+    private const int IdleCheckQueued = 1;
+    private const int IdleCheckQueuedWriterBusy = 2;
+
     private readonly Stream _inner;
     private readonly CoalescingCounters _counters;
-    private readonly TwoPartyLock _gate = new();
+    private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly TimeSpan _flushDelay;
     private readonly Timer _timer;
     private readonly CancellationTokenSource _closed = new();
     private byte[]? _buffer;
     private int _count;
+    private int _idle;
     private int _timerArmed;
     private int _flushDue;
+    private long _contendedEnters;
     private Exception? _deferredError;
 
     // The call's token, from Grpc.Net.Client's per-message FlushAsync: cancelled by the call's
@@ -96,7 +108,7 @@ internal sealed class CoalescingStream : Stream
     private async ValueTask WriteCoreAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
     {
         var token = TokenFor(cancellationToken);
-        await _gate.EnterAsync(token).ConfigureAwait(false);
+        await EnterAsync(token).ConfigureAwait(false);
         try
         {
             ThrowIfFailedOrClosed();
@@ -132,7 +144,7 @@ internal sealed class CoalescingStream : Stream
         }
         finally
         {
-            _gate.Exit();
+            _gate.Release();
         }
 
         if (Volatile.Read(ref _flushDue) != 0)
@@ -153,10 +165,11 @@ internal sealed class CoalescingStream : Stream
             _callToken = cancellationToken;
         }
 
-        // The common case, without the lock: data is buffered and the timer is armed and has not fired
-        // (it disarms first thing), so the deferred flush will send this message's bytes too.
-        if (Volatile.Read(ref _count) > 0 && Volatile.Read(ref _timerArmed) == 1 && _deferredError is null)
+        // The common case, without the lock: data is buffered, so a deferred flush (an idle check queued
+        // now or already, or the timer) will send this message's bytes too.
+        if (Volatile.Read(ref _count) > 0 && _deferredError is null)
         {
+            RequestDeferredFlush();
             return Task.CompletedTask;
         }
 
@@ -168,7 +181,7 @@ internal sealed class CoalescingStream : Stream
     /// <summary>Sends whatever is buffered and stops the deferred flush: the body is complete.</summary>
     public async Task CompleteAsync(CancellationToken cancellationToken)
     {
-        await _gate.EnterAsync(cancellationToken).ConfigureAwait(false);
+        await EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             ThrowIfFailedOrClosed();
@@ -180,7 +193,7 @@ internal sealed class CoalescingStream : Stream
         finally
         {
             CloseUnderGate();
-            _gate.Exit();
+            _gate.Release();
         }
     }
 
@@ -197,7 +210,7 @@ internal sealed class CoalescingStream : Stream
             // Stop the timer; the buffer goes back to the pool once no one can be using it (under the
             // lock), or is left to the GC if a send is still stuck.
             _closed.Cancel();
-            if (_gate.TryEnter())
+            if (_gate.Wait(0))
             {
                 try
                 {
@@ -205,7 +218,7 @@ internal sealed class CoalescingStream : Stream
                 }
                 finally
                 {
-                    _gate.Exit();
+                    _gate.Release();
                 }
             }
             else
@@ -219,7 +232,7 @@ internal sealed class CoalescingStream : Stream
 
     private async Task FlushSlowAsync(CancellationToken cancellationToken)
     {
-        await _gate.EnterAsync(cancellationToken).ConfigureAwait(false);
+        await EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             ThrowIfFailedOrClosed();
@@ -230,14 +243,11 @@ internal sealed class CoalescingStream : Stream
                 return;
             }
 
-            if (Interlocked.CompareExchange(ref _timerArmed, 1, 0) == 0)
-            {
-                _timer.Change(_flushDelay, Timeout.InfiniteTimeSpan);
-            }
+            RequestDeferredFlush();
         }
         finally
         {
-            _gate.Exit();
+            _gate.Release();
         }
 
         if (Volatile.Read(ref _flushDue) != 0)
@@ -248,9 +258,82 @@ internal sealed class CoalescingStream : Stream
 
     private CancellationToken TokenFor(CancellationToken given) => _callToken.CanBeCanceled ? _callToken : given;
 
+    /// <summary>Takes the lock, waiting asynchronously while a deferred flush holds it.</summary>
+    private ValueTask EnterAsync(CancellationToken cancellationToken)
+    {
+        if (_gate.Wait(0, CancellationToken.None))
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        Interlocked.Increment(ref _contendedEnters);
+        return new ValueTask(_gate.WaitAsync(cancellationToken));
+    }
+
+    /// <summary>Makes sure a deferred flush will send what is buffered now: queues an idle check unless one is queued or the timer is armed.</summary>
+    private void RequestDeferredFlush()
+    {
+        while (true)
+        {
+            switch (Volatile.Read(ref _idle))
+            {
+                case IdleNone:
+                    if (Interlocked.CompareExchange(ref _idle, IdleCheckQueued, IdleNone) == IdleNone)
+                    {
+                        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+                        return;
+                    }
+
+                    break;
+                case IdleCheckQueued:
+                    // Tell the queued check that the writer is still writing.
+                    if (Interlocked.CompareExchange(ref _idle, IdleCheckQueuedWriterBusy, IdleCheckQueued) == IdleCheckQueued)
+                    {
+                        return;
+                    }
+
+                    break;
+                default:
+                    return;
+            }
+        }
+    }
+
+    /// <summary>The idle check, on the thread pool: sends if the writer has not flushed since it was queued.</summary>
+    void IThreadPoolWorkItem.Execute()
+    {
+        if (Interlocked.CompareExchange(ref _idle, IdleNone, IdleCheckQueued) == IdleCheckQueued)
+        {
+            ServeDeferredFlush();
+            return;
+        }
+
+        // The writer flushed again meanwhile (only this check moves the state on from here): it is
+        // streaming, so the timer bounds how long its messages wait, and the check looks again.
+        if (Interlocked.CompareExchange(ref _timerArmed, 1, 0) == 0)
+        {
+            try
+            {
+                _timer.Change(_flushDelay, Timeout.InfiniteTimeSpan);
+            }
+            catch (ObjectDisposedException)
+            {
+                // Closed meanwhile: nothing is left to send.
+            }
+        }
+
+        Volatile.Write(ref _idle, IdleCheckQueued);
+        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+    }
+
     private void OnTimer()
     {
         Volatile.Write(ref _timerArmed, 0);
+        ServeDeferredFlush();
+    }
+
+    private void ServeDeferredFlush()
+    {
         Interlocked.Exchange(ref _flushDue, 1);
         _ = ServeDueFlushAsync();
     }
@@ -262,7 +345,7 @@ internal sealed class CoalescingStream : Stream
     /// </summary>
     private async Task ServeDueFlushAsync()
     {
-        while (Volatile.Read(ref _flushDue) != 0 && _gate.TryEnter())
+        while (Volatile.Read(ref _flushDue) != 0 && _gate.Wait(0))
         {
             try
             {
@@ -279,7 +362,7 @@ internal sealed class CoalescingStream : Stream
             }
             finally
             {
-                _gate.Exit();
+                _gate.Release();
             }
         }
     }
@@ -313,7 +396,7 @@ internal sealed class CoalescingStream : Stream
 
     private void CloseUnderGate()
     {
-        _counters.CountContendedEnters(_gate.ContendedEnters);
+        _counters.CountContendedEnters(Interlocked.Read(ref _contendedEnters));
         _timer.Dispose();
         if (_buffer is { } buffer)
         {
