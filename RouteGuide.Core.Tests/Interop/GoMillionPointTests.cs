@@ -8,8 +8,9 @@ namespace RouteGuide.Core.Tests.Interop;
 [Category("Long")]
 public class GoMillionPointTests
 {
-    [Test]
-    public async Task A_million_point_route_from_the_Go_client_is_recorded_exactly()
+    [TestCase(WirePath.Fast)]
+    [TestCase(WirePath.Standard)]
+    public async Task A_million_point_route_from_the_Go_client_is_recorded_exactly(WirePath path)
     {
         var peer = InteropPeer.All["Go"];
         await peer.EnsureReadyAsync();
@@ -17,7 +18,7 @@ public class GoMillionPointTests
         try
         {
             var catalog = FeatureCatalog.Default;
-            await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, catalog);
+            await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, catalog, wirePath: path);
             var route = Routes.Random(1_000_000, catalog, count: 1_000_000);
 
             var summary = await peer.RunClientAsync("record", host.Address.Authority, PeerFiles.WritePoints(Path.Combine(directory, "points.json"), route));

@@ -13,12 +13,17 @@ namespace RouteGuide.Core.Tests.Interop;
 /// their client calls all four methods on our server, and our client calls all four on their server,
 /// whose answers follow its own language's reference example (<see cref="ReferenceServer"/>).
 /// ListFeatures and RouteChat results are compared as sets: the references stream ListFeatures in
-/// catalog order, our server in order of latitude, and the proto leaves the order open.
+/// catalog order, our server in order of latitude, and the proto leaves the order open. Each peer runs
+/// against both of RecordRoute's paths: our server's batch reads and our client's bulk writes
+/// (<see cref="WirePath.Fast"/>), and the per-message reader and coalesced writes (<see cref="WirePath.Standard"/>).
 /// </summary>
-[TestFixture("Go")]
-[TestFixture("Python")]
-[TestFixture("Node")]
-public class InteropTests(string peerName)
+[TestFixture("Go", WirePath.Fast)]
+[TestFixture("Go", WirePath.Standard)]
+[TestFixture("Python", WirePath.Fast)]
+[TestFixture("Python", WirePath.Standard)]
+[TestFixture("Node", WirePath.Fast)]
+[TestFixture("Node", WirePath.Standard)]
+public class InteropTests(string peerName, WirePath path)
 {
     private static readonly FeatureCatalog Catalog = FeatureCatalog.Default;
     private static readonly TimeSpan LineTimeout = TimeSpan.FromSeconds(60);
@@ -39,7 +44,7 @@ public class InteropTests(string peerName)
     [Test]
     public async Task Their_client_records_a_route_on_our_server_with_exact_statistics()
     {
-        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, Catalog);
+        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, Catalog, wirePath: path);
         var route = Routes.Random(17, Catalog, count: 500);
 
         var summary = await _peer.RunClientAsync("record", host.Address.Authority, WritePoints(route));
@@ -54,7 +59,7 @@ public class InteropTests(string peerName)
     [Test]
     public async Task Their_client_gets_InvalidArgument_naming_the_bad_point()
     {
-        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, Catalog);
+        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, Catalog, wirePath: path);
         var route = Routes.Random(3, Catalog, count: 10);
         route[7] = new Point { Latitude = -900_000_001, Longitude = 123 };
 
@@ -70,7 +75,7 @@ public class InteropTests(string peerName)
     [Test]
     public async Task Their_client_cancelling_a_route_leaves_no_active_call_on_our_server()
     {
-        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, Catalog);
+        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, Catalog, wirePath: path);
         await using var client = _peer.StartClient("cancel", host.Address.Authority, WritePoints(Routes.Random(5, Catalog, count: 100)));
 
         var sent = await client.ReadJsonLineAsync(LineTimeout);
@@ -87,7 +92,7 @@ public class InteropTests(string peerName)
     [Test]
     public async Task Their_client_gets_named_and_unnamed_features_from_our_server()
     {
-        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, Catalog);
+        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, Catalog, wirePath: path);
         var eiffel = Catalog.Features[0];
 
         var found = await _peer.RunClientAsync("feature", host.Address.Authority, $"{eiffel.Location.Latitude}", $"{eiffel.Location.Longitude}");
@@ -102,7 +107,7 @@ public class InteropTests(string peerName)
     [Test]
     public async Task Their_client_lists_the_features_in_a_rectangle_on_our_server()
     {
-        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, Catalog);
+        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, Catalog, wirePath: path);
 
         var europe = await _peer.RunClientAsync("list", host.Address.Authority, "600000000", "300000000", "350000000", "-100000000");
 
@@ -114,7 +119,7 @@ public class InteropTests(string peerName)
     [Test]
     public async Task Their_client_chats_on_our_server()
     {
-        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, Catalog);
+        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, Catalog, wirePath: path);
         var first = await _peer.RunClientAsync("chat", host.Address.Authority, WriteNotes(ChatCalls[0]));
         var second = await _peer.RunClientAsync("chat", host.Address.Authority, WriteNotes(ChatCalls[1]));
 
@@ -127,7 +132,7 @@ public class InteropTests(string peerName)
     public async Task Our_client_records_a_route_on_their_server_with_their_arithmetic()
     {
         await using var server = await StartServerAsync();
-        using var channel = RouteGuideChannel.ForAddress(server.Address);
+        using var channel = RouteGuideTestHost.CreateChannel(new Uri(server.Address), path);
         var route = RouteAroundTheCatalog(seed: 29, count: 1_000);
         var started = TimeProvider.System.GetTimestamp();
 
@@ -164,7 +169,7 @@ public class InteropTests(string peerName)
     public async Task Our_client_records_a_route_past_int32_metres_on_their_server()
     {
         await using var server = await StartServerAsync();
-        using var channel = RouteGuideChannel.ForAddress(server.Address);
+        using var channel = RouteGuideTestHost.CreateChannel(new Uri(server.Address), path);
         var route = Routes.Random(29, Catalog, count: 1_000); // random points around the globe: about 1e10 m in all
         Reference.UnboundedDistance(route).Should().BeGreaterThan(int.MaxValue);
 
@@ -187,7 +192,7 @@ public class InteropTests(string peerName)
     public async Task Our_client_gets_named_and_unnamed_features_from_their_server()
     {
         await using var server = await StartServerAsync();
-        using var channel = RouteGuideChannel.ForAddress(server.Address);
+        using var channel = RouteGuideTestHost.CreateChannel(new Uri(server.Address), path);
         var client = channel.CreateRouteGuideClient();
         var eiffel = Catalog.Features[0];
 
@@ -204,7 +209,7 @@ public class InteropTests(string peerName)
     public async Task Our_client_lists_the_features_in_a_rectangle_on_their_server()
     {
         await using var server = await StartServerAsync();
-        using var channel = RouteGuideChannel.ForAddress(server.Address);
+        using var channel = RouteGuideTestHost.CreateChannel(new Uri(server.Address), path);
         using var call = channel.CreateRouteGuideClient().ListFeatures(new Rectangle
         {
             Lo = new Point { Latitude = 600_000_000, Longitude = 300_000_000 },
@@ -226,7 +231,7 @@ public class InteropTests(string peerName)
     public async Task Our_client_chats_on_their_server()
     {
         await using var server = await StartServerAsync();
-        using var channel = RouteGuideChannel.ForAddress(server.Address);
+        using var channel = RouteGuideTestHost.CreateChannel(new Uri(server.Address), path);
         var client = channel.CreateRouteGuideClient();
 
         var replies = new List<IReadOnlyList<string>>();
