@@ -1,6 +1,7 @@
 using Grpc.AspNetCore.Server;
 using Grpc.Net.Client;
 using Microsoft.Extensions.DependencyInjection;
+using RouteGuide.Core.AspNetCore.Internal;
 using RouteGuide.Core.Rpc;
 using RouteGuide.Core.Rpc.Internal;
 using RouteGuide.Core.Statistics;
@@ -73,6 +74,14 @@ internal static class RouteGuideTestHostStart
         /// <summary>Which way RecordRoute's points travel on this host: read from its server's registrations.</summary>
         public WirePath WirePath =>
             host.Services.GetService<IPointBatchReaderFactory>() is NoPointBatchReaders ? WirePath.Standard : WirePath.Fast;
+
+        /// <summary>
+        /// How many RecordRoute calls this host's server has read with its batch reader so far: what proves that
+        /// a test on <see cref="WirePath.Fast"/> ran the batch path rather than the standard fallback (always 0 on
+        /// <see cref="WirePath.Standard"/>).
+        /// </summary>
+        public long BatchedCalls =>
+            host.Service.BatchReaders is RequestBodyPointReaderFactory factory ? factory.BatchedCalls : 0;
 
         /// <summary>Another channel to this (loopback) server, on the host's <see cref="WirePath"/>; dispose it when done.</summary>
         public GrpcChannel CreateChannel() => RouteGuideTestHost.CreateChannel(host.Address, host.WirePath);

@@ -13,7 +13,8 @@ namespace RouteGuide.Core.AspNetCore.Internal;
 /// <summary>
 /// The batch read path of RecordRoute: reads the request body pipe and cuts every complete
 /// length-prefixed message in the buffer out in one pass, decoding each <c>Point</c> in place, then
-/// advances the pipe once. No allocation per point.
+/// advances the pipe once. No allocation per point: the batch's array starts small (so that thousands of
+/// idle calls hold little) and doubles while reads fill it, up to <see cref="BatchCapacity"/>.
 /// </summary>
 /// <remarks>
 /// The framing rules and statuses are those of Grpc.AspNetCore's own reader: a compressed flag other
@@ -29,6 +30,9 @@ internal sealed class RequestBodyPointReader : IPointBatchReader
     /// <summary>How many points one batch holds at most (the messages of about 64 KiB of request body).</summary>
     public const int BatchCapacity = 4096;
 
+    /// <summary>How many points the first batch holds at most: a call that sends a few points, or waits, holds 512 bytes, not 32 KiB.</summary>
+    public const int FirstBatchCapacity = 64;
+
     /// <summary>Messages split across buffer segments up to this length are decoded from a copy on the stack.</summary>
     private const int StackCopyLimit = 128;
 
@@ -41,7 +45,7 @@ internal sealed class RequestBodyPointReader : IPointBatchReader
     private readonly PipeReader _body;
     private readonly long _maxMessageSize;
     private readonly bool _identityEncoding;
-    private readonly WirePoint[] _points = new WirePoint[BatchCapacity];
+    private WirePoint[] _points = new WirePoint[FirstBatchCapacity];
     private Exception? _pending;
 
     /// <summary>Creates a reader of one call's request body.</summary>
@@ -99,7 +103,15 @@ internal sealed class RequestBodyPointReader : IPointBatchReader
                 }
 
                 _pending = failure;
-                return _points.AsMemory(0, count);
+                var batch = _points.AsMemory(0, count);
+                if (count == _points.Length && count < BatchCapacity)
+                {
+                    // A full batch: points are arriving faster than they are read, so the next batch may
+                    // hold twice as many (this one stays valid until the next read, as promised).
+                    _points = new WirePoint[count * 2];
+                }
+
+                return batch;
             }
 
             if (result.IsCompleted)
@@ -111,6 +123,12 @@ internal sealed class RequestBodyPointReader : IPointBatchReader
             // Not even one whole message yet: wait for more than what has been examined.
             _body.AdvanceTo(consumed, buffer.End);
         }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Nothing to do here: the body is read past those points, and the call is ending; its policy counts what was read.</remarks>
+    public void Unread(int count)
+    {
     }
 
     /// <summary>

@@ -27,12 +27,7 @@ internal sealed class FastPathHost : IAsyncDisposable
         var host = await RouteGuideTestHost.StartAsync(
             HostFlavour.Loopback,
             configureChannel: options => handler = (CoalescingHandler)options.HttpHandler!,
-            configureServices: services => services.AddSingleton<IRouteRecorderFactory>(provider => recorders = new ObservedRecorders(
-                new RouteRecorderFactory(
-                    provider.GetRequiredService<IFeatureLookup>(),
-                    provider.GetRequiredService<TimeProvider>(),
-                    provider.GetRequiredService<RouteRecorderOptions>()),
-                blockAfterFirstPoint)));
+            configureServices: services => services.AddSingleton<IRouteRecorderFactory>(provider => recorders = ObservedRecorders.ForHost(provider, blockAfterFirstPoint)));
         _ = host.Service; // the service (and with it the recorder factory) is built by the host
         return new FastPathHost(host, handler!, recorders!);
     }

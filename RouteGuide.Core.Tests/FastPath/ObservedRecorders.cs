@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using RouteGuide.Core.Statistics;
 
 namespace RouteGuide.Core.Tests.FastPath;
@@ -17,6 +18,14 @@ internal sealed class ObservedRecorders(IRouteRecorderFactory inner, bool blockA
 
     /// <summary>Completes when a server recorder has recorded its first point.</summary>
     public TaskCompletionSource FirstPoint { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Observes the recorders a host would make from its own catalog, clock and recorder options.</summary>
+    public static ObservedRecorders ForHost(IServiceProvider host, bool blockAfterFirstPoint = false) => new(
+        new RouteRecorderFactory(
+            host.GetRequiredService<IFeatureLookup>(),
+            host.GetRequiredService<TimeProvider>(),
+            host.GetRequiredService<RouteRecorderOptions>()),
+        blockAfterFirstPoint);
 
     /// <summary>Lets blocked recorders go on.</summary>
     public void Release() => _release.Set();

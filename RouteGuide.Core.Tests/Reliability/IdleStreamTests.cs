@@ -13,15 +13,24 @@ namespace RouteGuide.Core.Tests.Reliability;
 /// Thousands of RecordRoute streams that send one point and then nothing, over real HTTP/2 on loopback:
 /// the idle timeout ends every one of them, a normal client is unaffected, and the server's memory
 /// comes back. The server's clock is the harness's fake one, so the 60 s timeout passes when the test
-/// advances it, not in real time.
+/// advances it, not in real time. It runs on both of RecordRoute's server read paths (<see cref="WirePath"/>),
+/// and checks that every call ran on the fixture's path.
 /// </summary>
-public class IdleStreamTests
+[TestFixture(WirePath.Fast)]
+[TestFixture(WirePath.Standard)]
+public class IdleStreamTests(WirePath path)
 {
     /// <summary>Kestrel's default limit on concurrent streams per HTTP/2 connection.</summary>
     private const int StreamsPerConnection = 100;
     private const int Connections = 20;
     private const int IdleStreams = StreamsPerConnection * Connections;
+
+    /// <summary>The normal routes the test sends: one before, two in each of the two rounds, one after.</summary>
+    private const int ExactRoutes = 6;
     private const long MemoryToleranceBytes = 8L * 1024 * 1024;
+
+    /// <summary>Less than the batch read path's largest batch of points (4,096 points, 32 KiB), which a call that sent one point must not hold.</summary>
+    private const long HeldPerIdleStreamBytes = 28 * 1024;
     private const int SettleAttempts = 20;
     private static readonly TimeSpan SettleInterval = TimeSpan.FromMilliseconds(500);
 
@@ -29,7 +38,7 @@ public class IdleStreamTests
     public async Task Two_thousand_idle_streams_are_ended_by_the_idle_timeout_while_a_normal_client_gets_its_exact_summary()
     {
         var catalog = FeatureCatalog.Default;
-        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, catalog);
+        await using var host = await RouteGuideTestHost.StartAsync(HostFlavour.Loopback, catalog, wirePath: path);
         using var routes = new MetricCollector<long>(host.MeterFactory(), RouteGuideCallPolicy.MeterName, "routeguide.server.routes");
         await ExactAsync(host, catalog, seed: 0);
 
@@ -49,10 +58,12 @@ public class IdleStreamTests
         }
 
 
-        TestContext.Out.WriteLine($"Managed memory (client and server): after a first round {before:N0} B, with {IdleStreams} idle streams {held:N0} B ({held - before:+#,0;-#,0;0} B), after the second round {after:N0} B ({after - before:+#,0;-#,0;0} B).");
+        TestContext.Out.WriteLine($"{path} read path. Managed memory (client and server): after a first round {before:N0} B, with {IdleStreams} idle streams {held:N0} B ({held - before:+#,0;-#,0;0} B), after the second round {after:N0} B ({after - before:+#,0;-#,0;0} B).");
         routes.GetMeasurementSnapshot().Where(m => m.Tags[CallMetrics.StatusTag] is (int)StatusCode.DeadlineExceeded).Sum(m => m.Value).Should().Be(2 * IdleStreams);
         after.Should().BeLessThan(before + MemoryToleranceBytes, "ended idle streams leave nothing behind");
+        ((held - before) / IdleStreams).Should().BeLessThan(HeldPerIdleStreamBytes, "an idle stream (client and server together) holds less than one full batch of points on either read path");
         await ExactAsync(host, catalog, seed: 3);
+        host.BatchedCalls.Should().Be(path == WirePath.Fast ? (2 * IdleStreams) + ExactRoutes : 0, "every call ran on the {0} read path", path);
     }
 
     /// <summary>

@@ -118,6 +118,56 @@ public class CallLimitTests
         call.MessagesRead.Should().Be(1_001, "every point that arrived is counted, the refused one included");
     }
 
+    [TestCase(5)]
+    [TestCase(4)]
+    public async Task A_batch_past_the_point_limit_hands_out_the_points_before_it_then_refuses_the_one_at_the_limit(int batchLength)
+    {
+        var limits = CallLimits.ForRoutes(RouteGuideServiceOptions.Default with { MaxRoutePoints = 3 });
+        using var call = new PolicedCall(Context("RecordRoute"), "Point", null, limits, _time, CancellationToken.None);
+        var inner = new FedBatches([.. Enumerable.Range(0, batchLength).Select(i => new WirePoint(i, i))]);
+        var reader = new PolicedPointBatchReader(inner, call);
+
+        var first = await reader.ReadBatchAsync(CancellationToken.None);
+        first.ToArray().Should().Equal(new WirePoint(0, 0), new WirePoint(1, 1), new WirePoint(2, 2));
+        call.MessagesRead.Should().Be(3);
+        var refused = (await FluentActions.Awaiting(() => reader.ReadBatchAsync(CancellationToken.None).AsTask()).Should().ThrowAsync<RpcException>()).Which;
+
+        refused.Status.Should().Be(new Status(StatusCode.ResourceExhausted, "RecordRoute accepts at most 3 messages per call; message 3 (zero-based index) was refused. Send the rest in another call."));
+        call.MessagesRead.Should().Be(4, "the points before the limit and the refused one, as on the standard path");
+        inner.Reads.Should().Be(1, "nothing past the refused point is read");
+    }
+
+    [Test]
+    public async Task A_batch_after_a_route_of_exactly_its_limit_is_refused_at_its_first_point_and_an_end_is_not()
+    {
+        var limits = CallLimits.ForRoutes(RouteGuideServiceOptions.Default with { MaxRoutePoints = 3 });
+        using var call = new PolicedCall(Context("RecordRoute"), "Point", null, limits, _time, CancellationToken.None);
+        using var other = new PolicedCall(Context("RecordRoute"), "Point", null, limits, _time, CancellationToken.None);
+        WirePoint[] three = [new(1, 1), new(2, 2), new(3, 3)];
+        var more = new PolicedPointBatchReader(new FedBatches(three, [new(4, 4), new(5, 5)]), call);
+        var ended = new PolicedPointBatchReader(new FedBatches(three, []), other);
+
+        (await more.ReadBatchAsync(CancellationToken.None)).Length.Should().Be(3);
+        await FluentActions.Awaiting(() => more.ReadBatchAsync(CancellationToken.None).AsTask()).Should().ThrowAsync<RpcException>();
+        (await ended.ReadBatchAsync(CancellationToken.None)).Length.Should().Be(3);
+        (await ended.ReadBatchAsync(CancellationToken.None)).IsEmpty.Should().BeTrue();
+
+        (call.MessagesRead, other.MessagesRead).Should().Be((4, 3));
+    }
+
+    [Test]
+    public async Task Points_of_a_batch_after_the_one_its_handler_failed_at_do_not_count_as_read()
+    {
+        using var call = new PolicedCall(Context("RecordRoute"), "Point", null, CallLimits.ForRoutes(RouteGuideServiceOptions.Default), _time, CancellationToken.None);
+        WirePoint[] five = [new(1, 1), new(2, 2), new(3, 3), new(4, 4), new(5, 5)];
+        var reader = new PolicedPointBatchReader(new FedBatches(five), call);
+
+        (await reader.ReadBatchAsync(CancellationToken.None)).Length.Should().Be(5);
+        reader.Unread(3);
+
+        call.MessagesRead.Should().Be(2, "the handler failed the call at the second point");
+    }
+
     [Test]
     public async Task A_chat_that_sends_nothing_for_the_idle_timeout_ends_with_DeadlineExceeded()
     {
@@ -233,6 +283,19 @@ public class CallLimitTests
 
             Current = await _messages.Reader.ReadAsync(cancellationToken);
             return true;
+        }
+    }
+
+    /// <summary>A batch reader that hands out the given batches, then the end of the stream.</summary>
+    private sealed class FedBatches(params WirePoint[][] batches) : IPointBatchReader
+    {
+        public int Reads { get; private set; }
+
+        public ValueTask<ReadOnlyMemory<WirePoint>> ReadBatchAsync(CancellationToken cancellationToken) =>
+            ValueTask.FromResult<ReadOnlyMemory<WirePoint>>(Reads < batches.Length ? batches[Reads++] : ReadOnlyMemory<WirePoint>.Empty);
+
+        public void Unread(int count)
+        {
         }
     }
 

@@ -10,17 +10,21 @@ namespace RouteGuide.Core.Tests.Rpc;
 /// <summary>
 /// The <c>RouteGuide.Core</c> meter, read with <see cref="MetricCollector{T}"/> from the host's own
 /// meter factory: each test host's instruments are its own, so tests running side by side do not mix.
+/// Each runs on both of RecordRoute's server read paths (<see cref="WirePath"/>), and checks which one
+/// served its routes, so that the batch path cannot fall back unnoticed.
 /// </summary>
-[TestFixture(HostFlavour.InMemory)]
-[TestFixture(HostFlavour.Loopback)]
-public class CallMetricsTests(HostFlavour flavour)
+[TestFixture(HostFlavour.InMemory, WirePath.Fast)]
+[TestFixture(HostFlavour.InMemory, WirePath.Standard)]
+[TestFixture(HostFlavour.Loopback, WirePath.Fast)]
+[TestFixture(HostFlavour.Loopback, WirePath.Standard)]
+public class CallMetricsTests(HostFlavour flavour, WirePath path)
 {
     private static readonly FeatureCatalog Catalog = FeatureCatalog.Default;
 
     [Test]
     public async Task Completed_and_failed_routes_are_counted_by_status_and_every_point_once()
     {
-        await using var host = await RouteGuideTestHost.StartAsync(flavour, Catalog);
+        await using var host = await RouteGuideTestHost.StartAsync(flavour, Catalog, wirePath: path);
         using var routes = Collect<long>(host, "routeguide.server.routes");
         using var points = Collect<long>(host, "routeguide.server.route.points");
         using var rejected = Collect<long>(host, "routeguide.server.route.rejected_points");
@@ -29,7 +33,8 @@ public class CallMetricsTests(HostFlavour flavour)
         using var duration = Collect<double>(host, "routeguide.server.route.duration");
         var first = Routes.Random(1, Catalog, 40);
         var second = Routes.Random(2, Catalog, 60);
-        Point[] invalid = [.. Routes.Random(3, Catalog, 9), new Point { Latitude = 950_000_000, Longitude = 0 }];
+        // Points after the bad one, sent with it (in one batch on the batch path), are never read.
+        Point[] invalid = [.. Routes.Random(3, Catalog, 9), new Point { Latitude = 950_000_000, Longitude = 0 }, .. Routes.Random(4, Catalog, 20)];
 
         var summaries = new[] { await host.Client.RecordRouteAsync(first), await host.Client.RecordRouteAsync(second) };
         var failure = await FluentActions.Awaiting(() => host.Client.RecordRouteAsync(invalid)).Should().ThrowAsync<RpcException>();
@@ -43,12 +48,13 @@ public class CallMetricsTests(HostFlavour flavour)
         distance.GetMeasurementSnapshot().Select(m => m.Value).Should().Equal(summaries.Select(s => (double)s.Distance));
         duration.GetMeasurementSnapshot().Should().HaveCount(2).And.OnlyContain(m => m.Value >= 0);
         (points.Instrument?.Unit, distance.Instrument?.Unit, duration.Instrument?.Unit).Should().Be(("{point}", "m", "s"));
+        host.BatchedCalls.Should().Be(path == WirePath.Fast ? 3 : 0, "the routes ran on the {0} read path", path);
     }
 
     [Test]
     public async Task Active_calls_are_counted_by_method_while_they_run_and_released_on_every_ending()
     {
-        await using var host = await RouteGuideTestHost.StartAsync(flavour, Catalog);
+        await using var host = await RouteGuideTestHost.StartAsync(flavour, Catalog, wirePath: path);
         using var active = Collect<long>(host, "routeguide.server.active_calls");
         using var call = host.Client.RecordRoute();
         await call.RequestStream.WriteAsync(Routes.ToPoint(Catalog.Features[0].Location));
@@ -59,6 +65,7 @@ public class CallMetricsTests(HostFlavour flavour)
         await call.RequestStream.CompleteAsync();
         (await call.ResponseAsync).PointCount.Should().Be(1);
         await host.WaitForNoActiveCallsAsync();
+        host.BatchedCalls.Should().Be(path == WirePath.Fast ? 1 : 0, "the route ran on the {0} read path", path);
 
         active.GetMeasurementSnapshot()
             .GroupBy(m => (string)m.Tags[CallMetrics.MethodTag]!)

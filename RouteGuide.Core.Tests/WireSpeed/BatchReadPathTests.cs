@@ -4,7 +4,6 @@ using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Grpc.AspNetCore.Server;
 using Microsoft.Extensions.DependencyInjection;
-using RouteGuide.Core.AspNetCore.Internal;
 using RouteGuide.Core.Protocol;
 using RouteGuide.Core.Rpc;
 using RouteGuide.Core.Rpc.Internal;
@@ -40,7 +39,7 @@ public class BatchReadPathTests(WirePath path)
         var summary = RouteSummary.Parser.ParseFrom(response.Body.AsSpan(5));
         var expected = Routes.RecordLocally(route, Catalog);
         (summary.PointCount, summary.FeatureCount, summary.Distance).Should().Be((300, (int)expected.FeatureCount, expected.ToSummary().Distance));
-        BatchedCalls(host).Should().Be(path == WirePath.Fast ? 1 : 0);
+        host.BatchedCalls.Should().Be(path == WirePath.Fast ? 1 : 0);
     }
 
     [Test]
@@ -58,7 +57,7 @@ public class BatchReadPathTests(WirePath path)
 
         summary.PointCount.Should().Be(1_000);
         seen.Count.Should().Be(1_000, "the interceptor saw every message");
-        BatchedCalls(host).Should().Be(0);
+        host.BatchedCalls.Should().Be(0);
     }
 
     [Test]
@@ -72,7 +71,7 @@ public class BatchReadPathTests(WirePath path)
 
         var expected = Routes.RecordLocally(route, Catalog);
         (summary.PointCount, summary.FeatureCount, summary.Distance).Should().Be((2_000, (int)expected.FeatureCount, expected.ToSummary().Distance));
-        BatchedCalls(host).Should().Be(0);
+        host.BatchedCalls.Should().Be(0);
     }
 
     [Test]
@@ -116,9 +115,6 @@ public class BatchReadPathTests(WirePath path)
         summary.Distance.Should().Be(expected.ToSummary().Distance);
         host.Errors.Should().BeEmpty();
     }
-
-    private static long BatchedCalls(RouteGuideTestHost host) =>
-        host.Service.BatchReaders is RequestBodyPointReaderFactory factory ? factory.BatchedCalls : 0;
 
     private static IEnumerable<Point> LongRoute(int count)
     {

@@ -51,19 +51,24 @@ public class RequestBodyPointReaderTests
     }
 
     [Test]
-    public async Task A_buffer_of_many_messages_is_handed_out_in_full_batches()
+    public async Task A_buffer_of_many_messages_is_handed_out_in_full_batches_that_start_small_and_double_up_to_the_capacity()
     {
-        var points = Points((RequestBodyPointReader.BatchCapacity * 2) + 3);
+        var points = Points(8_195);
         var body = points.SelectMany(p => RawGrpc.Frame(p.ToByteArray())).ToArray();
         var reader = new RequestBodyPointReader(PipeReader.Create(new ReadOnlySequence<byte>(body)), null, identityEncoding: false);
 
         var sizes = new List<int>();
+        var read = new List<WirePoint>();
         for (var batch = await reader.ReadBatchAsync(CancellationToken.None); !batch.IsEmpty; batch = await reader.ReadBatchAsync(CancellationToken.None))
         {
             sizes.Add(batch.Length);
+            read.AddRange(batch.ToArray());
         }
 
-        sizes.Should().Equal(RequestBodyPointReader.BatchCapacity, RequestBodyPointReader.BatchCapacity, 3);
+        // 64 + 128 + ... + 2,048 = 4,032 points, then 4,096 (the capacity), then the last 67.
+        (RequestBodyPointReader.FirstBatchCapacity, RequestBodyPointReader.BatchCapacity).Should().Be((64, 4_096));
+        sizes.Should().Equal(64, 128, 256, 512, 1_024, 2_048, 4_096, 67);
+        read.Should().Equal(points.Select(p => new WirePoint(p.Latitude, p.Longitude)));
     }
 
     public static IEnumerable<TestCaseData> Failures()

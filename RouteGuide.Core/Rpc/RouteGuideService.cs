@@ -86,10 +86,13 @@ public sealed class RouteGuideService : RouteGuideBase
              !batch.IsEmpty;
              batch = await points.ReadBatchAsync(context.CancellationToken).ConfigureAwait(false))
         {
-            foreach (var point in batch.Span)
+            var span = batch.Span;
+            for (var i = 0; i < span.Length; i++)
             {
+                var point = span[i];
                 if (!GeoPoint.IsValid(point.Latitude, point.Longitude))
                 {
+                    points.Unread(span.Length - i - 1);
                     throw Invalid($"Point {index} of the route (zero-based index): {GeoPoint.DescribeRangeError(point.Latitude, point.Longitude)}");
                 }
 

@@ -13,4 +13,12 @@ internal interface IPointBatchReader
     /// <param name="cancellationToken">The call's token.</param>
     /// <returns>The points, valid until the next call.</returns>
     ValueTask<ReadOnlyMemory<WirePoint>> ReadBatchAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Says that the handler stopped inside the last batch (it failed the call at a point of it): its last
+    /// <paramref name="count"/> points were never taken, so they do not count as read, as the standard path
+    /// never reads the messages after the one that failed.
+    /// </summary>
+    /// <param name="count">How many points at the end of the last batch were not taken.</param>
+    void Unread(int count);
 }

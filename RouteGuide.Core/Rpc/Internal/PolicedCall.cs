@@ -78,6 +78,9 @@ internal sealed class PolicedCall : IDisposable
     /// </summary>
     public CancellationToken ReadToken => _reads?.Token ?? Context.CancellationToken;
 
+    /// <summary>How many more request messages the call may send; 0 once its message limit is reached.</summary>
+    public long MessagesLeft => Math.Max(0, _limits.MaxMessages - MessagesRead);
+
     /// <summary>Counts <paramref name="count"/> request messages read, failing the call past its message limit.</summary>
     /// <exception cref="RpcException"><c>ResourceExhausted</c>: more messages than the call may send.</exception>
     public void Received(int count)
@@ -91,6 +94,13 @@ internal sealed class PolicedCall : IDisposable
                 $"{MethodName} accepts at most {_limits.MaxMessages} messages per call; message {_limits.MaxMessages} (zero-based index) was refused. Send the rest in another call."));
         }
     }
+
+    /// <summary>
+    /// Uncounts the last <paramref name="count"/> messages of a batch that the handler did not take
+    /// (it failed the call at the message before them): as on the standard path, a message the handler
+    /// never reached was never read.
+    /// </summary>
+    public void Unread(int count) => MessagesRead -= count;
 
     /// <summary>
     /// Reads the next request message. With the call's own token (or none), a read that waits for the

@@ -21,4 +21,10 @@ internal sealed class StreamPointBatchReader(IAsyncStreamReader<Point> requestSt
         _batch[0] = new WirePoint(point.Latitude, point.Longitude);
         return _batch;
     }
+
+    /// <inheritdoc />
+    /// <remarks>A batch of one point is always taken whole: nothing to give back.</remarks>
+    public void Unread(int count)
+    {
+    }
 }
