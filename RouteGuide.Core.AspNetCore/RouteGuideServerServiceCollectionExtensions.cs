@@ -115,7 +115,7 @@ public static class RouteGuideServerServiceCollectionExtensions
             || (readFailure is IOException and not Microsoft.AspNetCore.Http.BadHttpRequestException && RequestBodyBroken(http));
     }
 
-    /// <summary>Whether reading the request body again fails (Kestrel keeps the exception that broke it); reads nothing.</summary>
+    /// <summary>Whether reading the request body again fails (Kestrel keeps the exception that broke it); consumes nothing.</summary>
     private static bool RequestBodyBroken(HttpContext http)
     {
         try
@@ -123,7 +123,8 @@ public static class RouteGuideServerServiceCollectionExtensions
             var body = http.Request.BodyReader;
             if (body.TryRead(out var result))
             {
-                body.AdvanceTo(result.Buffer.Start);
+                // Nothing consumed, everything examined: never behind what the failed read examined.
+                body.AdvanceTo(result.Buffer.Start, result.Buffer.End);
             }
 
             return false;
@@ -134,7 +135,7 @@ public static class RouteGuideServerServiceCollectionExtensions
         }
         catch (InvalidOperationException)
         {
-            // A read still in progress (not Kestrel's state after a failed read): not known to be broken.
+            // The pipe refused the probe (a read in progress, say): not known to be broken.
             return false;
         }
     }

@@ -95,6 +95,24 @@ public class CoalescingStreamTests
     }
 
     [Test]
+    public async Task A_send_waiting_for_flow_control_credit_ends_when_the_body_is_abandoned()
+    {
+        // After a trailers-only response SocketsHttpHandler can leave a body send waiting for credit, and the
+        // call's own token is no longer cancelled once the call is over: abandoning the body must end it.
+        var inner = new CreditlessStream();
+        using var abandoned = new CancellationTokenSource();
+        var options = new CoalescingOptions { BufferSize = 1024, FlushDelay = TimeSpan.FromHours(1) };
+        await using var stream = new CoalescingStream(inner, options, new CoalescingCounters(), abandoned: abandoned.Token);
+
+        var write = stream.WriteAsync(new byte[4096]).AsTask();
+        await inner.Waiting.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        write.IsCompleted.Should().BeFalse("the send waits for credit");
+        await abandoned.CancelAsync();
+
+        await FluentActions.Awaiting(() => write.WaitAsync(TimeSpan.FromSeconds(30))).Should().ThrowAsync<OperationCanceledException>();
+    }
+
+    [Test]
     public async Task Deferred_flushes_racing_with_writes_keep_every_byte_in_order_and_never_overlap_the_inner_stream()
     {
         // No flush delay: every flush schedules a deferred flush at once, on another thread, while the
@@ -169,6 +187,26 @@ public class CoalescingStreamTests
         }
 
         private void Leave() => Interlocked.Decrement(ref _inside);
+    }
+
+    /// <summary>A stream whose writes wait, as an HTTP/2 send without flow-control credit does, until cancelled.</summary>
+    private sealed class CreditlessStream : WriteOnlyStream
+    {
+        public TaskCompletionSource Waiting { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            Waiting.TrySetResult();
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+
+        public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public override void Flush()
+        {
+        }
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     /// <summary>Records what reaches it.</summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
@@ -57,6 +58,40 @@ public class FastPathTests
         var summary = await call.ResponseAsync;
         summary.PointCount.Should().Be(2);
         call.GetStatus().StatusCode.Should().Be(StatusCode.OK);
+    }
+
+    [Test]
+    public async Task A_slow_synchronous_source_on_the_bulk_path_gets_its_points_to_the_server_while_it_still_produces()
+    {
+        // A point every millisecond: by the 64th point written in bulk the oldest has waited past the 1 ms
+        // flush delay, so they are sent and flushed then, not held until the buffers fill or the route ends.
+        await using var fast = await FastPathHost.StartAsync();
+
+        var summary = await fast.Host.Client.RecordRouteAsync(SlowRoute(fast.Recorders), deadline: DateTime.UtcNow.AddSeconds(90));
+
+        summary.PointCount.Should().Be(100);
+        fast.Handler.Counters.BulkCalls.Should().Be(1, "the route was written in bulk");
+
+        static IEnumerable<Point> SlowRoute(ObservedRecorders recorders)
+        {
+            for (var i = 0; i < 100; i++)
+            {
+                if (i == 95)
+                {
+                    // Observed, bounded: the server must have most of the route before the source goes on.
+                    var waited = Stopwatch.StartNew();
+                    while (recorders.PointsRecorded < 60 && waited.Elapsed < TimeSpan.FromSeconds(30))
+                    {
+                        Thread.Sleep(5);
+                    }
+
+                    recorders.PointsRecorded.Should().BeGreaterThanOrEqualTo(60, "points of a slow source leave while it is still producing");
+                }
+
+                Thread.Sleep(1);
+                yield return new Point { Latitude = i, Longitude = i };
+            }
+        }
     }
 
     [Test]

@@ -27,6 +27,7 @@ public class HostileBytesTests(WirePath path)
         yield return Case("three random bytes", random, StatusCode.Internal, "Message 0 of the request stream could not be read: Incomplete message.");
         yield return Case("a frame declaring one byte over the 4 MiB limit", RawGrpc.Header(RouteGuideTestHost.DefaultMaxReceiveMessageSize + 1u), StatusCode.ResourceExhausted, "Received message exceeds the maximum configured message size.");
         yield return Case("a frame declaring 4 GiB - 1 bytes", RawGrpc.Header(uint.MaxValue), StatusCode.Internal, "Message 0 of the request stream could not be read.");
+        yield return Case("a frame declaring 4 GiB - 1 bytes, then 100 bytes of it", [.. RawGrpc.Header(uint.MaxValue), .. Enumerable.Repeat((byte)7, 100)], StatusCode.Internal, "Message 0 of the request stream could not be read.");
         yield return Case("a truncated frame (10 bytes declared, 4 sent)", [.. RawGrpc.Header(10), 8, 1, 16, 2], StatusCode.Internal, "Message 0 of the request stream could not be read: Incomplete message.");
         yield return Case("a frame that is not a Point (invalid protobuf)", RawGrpc.Frame([0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF]), StatusCode.Internal, "Message 0 of the request stream is not a valid Point.");
         yield return Case("two valid points, then invalid protobuf", [.. RawGrpc.Frame(ValidPoint), .. RawGrpc.Frame(ValidPoint), .. RawGrpc.Frame([0x0A, 0x7F, 0x01])], StatusCode.Internal, "Message 2 of the request stream is not a valid Point.");

@@ -82,11 +82,17 @@ public class CallLimitHostTests(WirePath path)
         var route = host.Client.RecordRouteAsync(Endless(), deadline: DateTime.UtcNow.Add(SafetyTimeout));
         await host.Eventually(() => server.Recorders.PointsRecorded > 10_000, "the server is recording the route");
 
-        // The duration limit is checked every 15 s (a quarter of the 60 s idle timeout): at most 41 checks.
+        // The duration limit is checked every 15 s (a quarter of the 60 s idle timeout): at most 41 checks. The
+        // clock moves only once the server has recorded more than a whole batch (4,096 points at most) since
+        // the last step, so it has read again, and a stall of the machine (GC, thread-pool growth) can never
+        // look like an idle client (bounded: 41 steps, 20 s each at most).
+        var recorded = server.Recorders.PointsRecorded;
         for (var check = 0; check < 41 && !route.IsCompleted; check++)
         {
+            var before = recorded;
+            await host.Eventually(() => route.IsCompleted || server.Recorders.PointsRecorded > before + 4_096, "the server read more of the route");
+            recorded = server.Recorders.PointsRecorded;
             host.Time.Advance(TimeSpan.FromSeconds(15));
-            await Task.Delay(20);
         }
 
         (await FluentActions.Awaiting(() => route.WaitAsync(SafetyTimeout)).Should().ThrowAsync<RpcException>()).Which.Status

@@ -76,9 +76,15 @@ internal sealed class BulkPointWriter : IPointWriter
         }
 
         var scratch = _scratch ?? throw new ObjectDisposedException(nameof(BulkPointWriter));
-        if (ScratchSize - _count < FramedMaxLength || (++_sinceClockCheck >= 64 && IsOverdue()))
+        if (ScratchSize - _count < FramedMaxLength)
         {
-            return WriteAfterSendAsync(latitude, longitude);
+            return WriteAfterSendAsync(latitude, longitude, flush: false);
+        }
+
+        if (++_sinceClockCheck >= 64 && IsOverdue())
+        {
+            // The source is slow: what it produced leaves now, rather than waiting for the buffers to fill.
+            return WriteAfterSendAsync(latitude, longitude, flush: true);
         }
 
         if (_count == 0)
@@ -140,11 +146,11 @@ internal sealed class BulkPointWriter : IPointWriter
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask WriteAfterSendAsync(int latitude, int longitude)
+    private async ValueTask WriteAfterSendAsync(int latitude, int longitude, bool flush)
     {
         if (_count > 0)
         {
-            await SendAsync(flush: false).ConfigureAwait(false);
+            await SendAsync(flush).ConfigureAwait(false);
         }
 
         _firstUnsentAt = System.Diagnostics.Stopwatch.GetTimestamp();

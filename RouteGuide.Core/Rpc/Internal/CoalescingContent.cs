@@ -13,6 +13,7 @@ internal sealed class CoalescingContent : HttpContent
     private readonly CoalescingOptions _options;
     private readonly CoalescingCounters _counters;
     private readonly BulkRouteTicket? _bulk;
+    private readonly CancellationTokenSource _abandoned = new();
     private int _serialized;
 
     public CoalescingContent(HttpContent inner, CoalescingOptions options, CoalescingCounters counters, BulkRouteTicket? bulk = null)
@@ -42,7 +43,7 @@ internal sealed class CoalescingContent : HttpContent
             throw new IOException("The server refused the RecordRoute stream (REFUSED_STREAM) after its points were given to it; they cannot be sent again.");
         }
 
-        var body = new CoalescingStream(stream, _options, _counters, _bulk);
+        var body = new CoalescingStream(stream, _options, _counters, _bulk, _abandoned.Token);
         await using (body.ConfigureAwait(false))
         {
             try
@@ -60,6 +61,23 @@ internal sealed class CoalescingContent : HttpContent
         }
     }
 
+    /// <summary>
+    /// Stops sending the body: the call's response has ended first (a trailers-only status), so nothing more
+    /// of the request can matter. SocketsHttpHandler can leave a send of the body waiting for flow-control
+    /// credit after such a response, and the call's own token is no longer cancelled once the call is over.
+    /// </summary>
+    public void AbandonBody()
+    {
+        try
+        {
+            _abandoned.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The request is already disposed: nothing is being sent.
+        }
+    }
+
     protected override bool TryComputeLength(out long length)
     {
         length = -1;
@@ -71,6 +89,7 @@ internal sealed class CoalescingContent : HttpContent
         if (disposing)
         {
             _inner.Dispose();
+            _abandoned.Dispose();
         }
 
         base.Dispose(disposing);

@@ -56,10 +56,25 @@ internal sealed class CoalescingHandler : DelegatingHandler
             var bulk = BulkWrites && BulkRouteTicket.Current is { } ticket && IsNetClientContent(content) && ticket.TryAttach(this)
                 ? ticket
                 : null;
-            request.Content = new CoalescingContent(content, Options, Counters, bulk);
+            var coalescing = new CoalescingContent(content, Options, Counters, bulk);
+            request.Content = coalescing;
+            return SendRecordRouteAsync(request, coalescing, cancellationToken);
         }
 
         return base.SendAsync(request, cancellationToken);
+    }
+
+    private async Task<HttpResponseMessage> SendRecordRouteAsync(HttpRequestMessage request, CoalescingContent content, CancellationToken cancellationToken)
+    {
+        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (response.Headers.Contains("grpc-status"))
+        {
+            // A trailers-only response (the server failed the call, e.g. a message over its limit): the call
+            // is over while its body may still be sending, so stop the body rather than leave a send waiting.
+            content.AbandonBody();
+        }
+
+        return response;
     }
 
     /// <summary>Whether the body is Grpc.Net.Client's streaming content, which writes nothing but what its writer is given.</summary>

@@ -62,10 +62,15 @@ internal sealed class CoalescingStream : Stream, IThreadPoolWorkItem
     // Set when the body may be handed to the bulk writer (see BulkRouteTicket).
     private readonly BulkRouteTicket? _bulk;
 
-    public CoalescingStream(Stream inner, CoalescingOptions options, CoalescingCounters counters, BulkRouteTicket? bulk = null)
+    // Cancelled when the call's response has ended before its request body: sends still waiting for
+    // flow-control credit then fail instead of waiting for credit that never comes.
+    private readonly CancellationToken _abandoned;
+
+    public CoalescingStream(Stream inner, CoalescingOptions options, CoalescingCounters counters, BulkRouteTicket? bulk = null, CancellationToken abandoned = default)
     {
         _inner = inner;
         _bulk = bulk;
+        _abandoned = abandoned;
         _counters = counters;
         _flushDelay = options.FlushDelay;
         _buffer = ArrayPool<byte>.Shared.Rent(options.BufferSize);
@@ -144,7 +149,7 @@ internal sealed class CoalescingStream : Stream, IThreadPoolWorkItem
         }
         finally
         {
-            _gate.Release();
+            ReleaseGate();
         }
 
         if (Volatile.Read(ref _flushDue) != 0)
@@ -247,7 +252,7 @@ internal sealed class CoalescingStream : Stream, IThreadPoolWorkItem
         }
         finally
         {
-            _gate.Release();
+            ReleaseGate();
         }
 
         if (Volatile.Read(ref _flushDue) != 0)
@@ -349,7 +354,7 @@ internal sealed class CoalescingStream : Stream, IThreadPoolWorkItem
         {
             try
             {
-                if (Interlocked.Exchange(ref _flushDue, 0) != 0 && _buffer is not null && _deferredError is null && _count > 0)
+                if (Interlocked.Exchange(ref _flushDue, 0) != 0 && _buffer is not null && _deferredError is null && _count > 0 && !_closed.IsCancellationRequested)
                 {
                     _counters.CountDeferredFlush();
                     await SendBufferAsync(TokenFor(_closed.Token)).ConfigureAwait(false);
@@ -362,9 +367,19 @@ internal sealed class CoalescingStream : Stream, IThreadPoolWorkItem
             }
             finally
             {
-                _gate.Release();
+                ReleaseGate();
             }
         }
+    }
+
+    /// <summary>
+    /// Releases the lock with a full fence, so that the caller's next read of <see cref="_flushDue"/> cannot
+    /// move before the release: a deferred flush that found the lock held is then always seen.
+    /// </summary>
+    private void ReleaseGate()
+    {
+        _gate.Release();
+        Interlocked.MemoryBarrier();
     }
 
     private async Task SendBufferAsync(CancellationToken cancellationToken)
@@ -377,8 +392,10 @@ internal sealed class CoalescingStream : Stream, IThreadPoolWorkItem
     private async Task SendAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         _counters.CountSend(data.Length);
-        await _inner.WriteAsync(data, cancellationToken).ConfigureAwait(false);
-        await _inner.FlushAsync(cancellationToken).ConfigureAwait(false);
+        using var either = _abandoned.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _abandoned) : null;
+        var token = either?.Token ?? cancellationToken;
+        await _inner.WriteAsync(data, token).ConfigureAwait(false);
+        await _inner.FlushAsync(token).ConfigureAwait(false);
     }
 
     private void ThrowIfFailedOrClosed()
@@ -391,15 +408,15 @@ internal sealed class CoalescingStream : Stream, IThreadPoolWorkItem
             ExceptionDispatchInfo.Throw(error);
         }
 
-        ObjectDisposedException.ThrowIf(_buffer is null, this);
+        ObjectDisposedException.ThrowIf(_buffer is null || _closed.IsCancellationRequested, this);
     }
 
     private void CloseUnderGate()
     {
-        _counters.CountContendedEnters(Interlocked.Read(ref _contendedEnters));
         _timer.Dispose();
         if (_buffer is { } buffer)
         {
+            _counters.CountContendedEnters(Interlocked.Read(ref _contendedEnters));
             _buffer = null;
             _count = 0;
             ArrayPool<byte>.Shared.Return(buffer);
