@@ -186,6 +186,15 @@ public class PointWireFormatTests
             PointWireFormat.TryDecodeFramed(Framed(overlong, new byte[PointWireFormat.FramedReadLength]), out _, out _, out _)
                 .Should().BeFalse($"a varint of {10 + extra} bytes");
         }
+
+        // Nor is an eleven-byte varint read as ten followed by a longitude.
+        byte[] elevenThenLongitude = [0x08, .. Enumerable.Repeat((byte)0xFF, 10), 0x10, 0x01];
+        PointWireFormat.TryDecodeFramed(Framed(elevenThenLongitude, new byte[PointWireFormat.FramedReadLength]), out _, out _, out _).Should().BeFalse();
+
+        // A declared length over 22 is never taken, even when it would line up with where a malformed
+        // varint leaves off: the decoder would otherwise read past the 37 bytes it checked.
+        byte[] farLongitude = [0x08, .. Enumerable.Repeat((byte)0xFF, 10), 0x01, .. new byte[20], 0x10, 0x01];
+        PointWireFormat.TryDecodeFramed(Framed(farLongitude, new byte[PointWireFormat.FramedReadLength]), out _, out _, out _).Should().BeFalse();
     }
 
     [Test]

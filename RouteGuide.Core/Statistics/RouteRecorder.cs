@@ -60,11 +60,10 @@ public sealed class RouteRecorder : IRouteRecorder
     }
 
     // Out of line, so that building the message costs Record nothing while points are valid.
+    // No parameter name: the message names the point, both values and the ranges, and is meant to be
+    // passed on as it is (the gRPC adapter sends it to the client).
     [DoesNotReturn]
     private void ThrowOutOfRange(int latitude, int longitude) =>
-
-        // No parameter name: the message names the point, both values and the ranges, and is meant to
-        // be passed on as it is (the gRPC adapter sends it to the client).
         throw new ArgumentOutOfRangeException(
             paramName: null,
             $"Point {_pointCount} of the route (zero-based index): {GeoPoint.DescribeRangeError(latitude, longitude)}");

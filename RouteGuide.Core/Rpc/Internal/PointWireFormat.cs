@@ -81,9 +81,10 @@ internal static class PointWireFormat
     /// <param name="longitude">The longitude, when the result is <see langword="true"/>.</param>
     /// <returns>
     /// <see langword="false"/> for anything else (a compressed flag, a message longer than
-    /// <see cref="MaxEncodedLength"/>; fields reordered, repeated or unknown; a varint longer than needed or
-    /// cut off by the message's end): the caller then checks the header and uses <see cref="Decode"/>,
-    /// which apply the full rules.
+    /// <see cref="MaxEncodedLength"/>; fields reordered, repeated or unknown; a varint of more than ten
+    /// bytes or cut off by the message's end): the caller then checks the header and uses
+    /// <see cref="Decode"/>, which apply the full rules. A varint of up to ten bytes is taken whatever its
+    /// form (a zero written out, or padded with continuation bytes), as Google.Protobuf takes it.
     /// </returns>
     public static bool TryDecodeFramed(ReadOnlySpan<byte> buffer, out int length, out int latitude, out int longitude)
     {
