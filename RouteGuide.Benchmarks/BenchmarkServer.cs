@@ -9,7 +9,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using RouteGuide.Core.AspNetCore;
-using RouteGuide.Core.Rpc.Internal;
 
 namespace RouteGuide.Benchmarks;
 
@@ -46,7 +45,7 @@ internal static class BenchmarkServer
         if (args.Contains(StandardReadOption))
         {
             // A/B: RecordRoute reads one message at a time through Grpc.AspNetCore's reader.
-            builder.Services.AddSingleton<IPointBatchReaderFactory>(NoPointBatchReaders.Instance);
+            builder.Services.Configure<RouteGuideServerOptions>(server => server.BatchReads = false);
         }
 
         builder.Services.AddRouteGuideServer();

@@ -150,6 +150,15 @@ internal sealed class RequestBodyPointReader : IPointBatchReader
                 var span = rest.FirstSpan;
                 while (count < _points.Length && span.Length - offset >= PointWireFormat.MessageHeaderLength)
                 {
+                    // Nearly every message is an uncompressed Point as protobuf libraries write it.
+                    count = CutUsualMessages(span, ref offset, count);
+                    if (count == _points.Length || span.Length - offset < PointWireFormat.MessageHeaderLength)
+                    {
+                        break;
+                    }
+
+                    // One message of another kind, a message too near the end of this segment to be read
+                    // a word at a time, or one that breaks a rule: the full checks decide.
                     var length = CheckHeader(span[offset], BinaryPrimitives.ReadUInt32BigEndian(span[(offset + 1)..]), out var compressed);
                     var start = offset + PointWireFormat.MessageHeaderLength;
                     if (span.Length - start < length)
@@ -158,7 +167,7 @@ internal sealed class RequestBodyPointReader : IPointBatchReader
                     }
 
                     ThrowIfCompressed(compressed);
-                    var decoded = PointWireFormat.Decode(span.Slice(start, length));
+                    var decoded = PointWireFormat.Decode(span.Slice(start, length)); // may throw: count only after
                     _points[count++] = decoded;
                     offset = start + length;
                 }
@@ -179,6 +188,29 @@ internal sealed class RequestBodyPointReader : IPointBatchReader
         }
 
         consumed = rest.Slice(offset).Start;
+        return count;
+    }
+
+    /// <summary>
+    /// Cuts messages from <paramref name="offset"/> on while <see cref="PointWireFormat.TryDecodeFramed"/>
+    /// takes them (uncompressed, the usual layout, within the receive limit) and the batch has room; the
+    /// rest is for the full checks. Kept apart from <see cref="CutMessages"/> so that its loop runs in
+    /// registers, outside that method's exception handler.
+    /// </summary>
+    private int CutUsualMessages(ReadOnlySpan<byte> span, ref int offset, int count)
+    {
+        var points = _points;
+        var maxMessageSize = _maxMessageSize;
+        var at = offset;
+        while ((uint)count < (uint)points.Length
+               && PointWireFormat.TryDecodeFramed(span[at..], out var length, out var latitude, out var longitude)
+               && length <= maxMessageSize)
+        {
+            points[count++] = new WirePoint(latitude, longitude);
+            at += PointWireFormat.MessageHeaderLength + length;
+        }
+
+        offset = at;
         return count;
     }
 

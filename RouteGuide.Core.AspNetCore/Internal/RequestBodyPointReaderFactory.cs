@@ -13,7 +13,7 @@ namespace RouteGuide.Core.AspNetCore.Internal;
 /// and the standard reader (by returning <see langword="null"/>) otherwise.
 /// </summary>
 /// <remarks>
-/// The batch path runs only when all of these hold: the handler was given Grpc.AspNetCore's own request
+/// The batch path runs only when all of these hold: <see cref="RouteGuideServerOptions.BatchReads"/> is on; the handler was given Grpc.AspNetCore's own request
 /// reader, untouched but for <see cref="RouteGuideCallPolicy"/>'s wrapper, whose rules the batch reader
 /// keeps (any other interceptor that wraps the request stream, for instance to see each message, gets
 /// the standard path, so it still sees every message); the call's <c>HttpContext</c> is
@@ -22,7 +22,9 @@ namespace RouteGuide.Core.AspNetCore.Internal;
 /// cancellation stay Grpc.AspNetCore's on either path.
 /// </remarks>
 internal sealed class RequestBodyPointReaderFactory(
-    IOptions<GrpcServiceOptions> globalOptions, IOptions<GrpcServiceOptions<RouteGuideService>> serviceOptions) : IPointBatchReaderFactory
+    IOptions<GrpcServiceOptions> globalOptions,
+    IOptions<GrpcServiceOptions<RouteGuideService>> serviceOptions,
+    IOptions<RouteGuideServerOptions> serverOptions) : IPointBatchReaderFactory
 {
     private const string HostReaderTypeName = "Grpc.AspNetCore.Server.Internal.HttpContextStreamReader`1";
 
@@ -34,6 +36,7 @@ internal sealed class RequestBodyPointReaderFactory(
         serviceOptions.Value.MaxReceiveMessageSizeSpecified ? serviceOptions.Value.MaxReceiveMessageSize
         : globalOptions.Value.MaxReceiveMessageSizeSpecified ? globalOptions.Value.MaxReceiveMessageSize
         : DefaultMaxReceiveMessageSize;
+    private readonly bool _enabled = serverOptions.Value.BatchReads;
     private long _batchedCalls;
 
     /// <summary>How many calls have been given the batch path (for diagnostics and tests).</summary>
@@ -42,7 +45,7 @@ internal sealed class RequestBodyPointReaderFactory(
     public IPointBatchReader? TryCreate(IAsyncStreamReader<Point> requestStream, ServerCallContext context)
     {
         // RouteGuideCallPolicy's own wrapper is looked through: the batch reader keeps its rules.
-        if (!IsHostReader(PolicedPointBatchReader.Unwrap(requestStream, out var policed)))
+        if (!_enabled || !IsHostReader(PolicedPointBatchReader.Unwrap(requestStream, out var policed)))
         {
             return null;
         }

@@ -74,10 +74,11 @@ public class PointWireFormatTests
     }
 
     [Test]
-    public void On_a_hundred_thousand_random_and_mutated_messages_the_decoder_never_accepts_what_Google_Protobuf_refuses_or_differs_from_it()
+    public void On_a_hundred_thousand_random_and_mutated_messages_neither_decoder_accepts_what_Google_Protobuf_refuses_or_differs_from_it()
     {
         var random = new Random(20261130);
         var accepted = 0;
+        var taken = 0;
         for (var i = 0; i < 100_000; i++)
         {
             var message = RandomMessage(random);
@@ -98,7 +99,17 @@ public class PointWireFormatTests
                 (latitude, longitude).Should().Be((parsed!.Latitude, parsed.Longitude), Convert.ToHexString(message));
             }
 
-            // Whatever the fast decoder says, Decode gives Google.Protobuf's answer.
+            // The framed decoder, with random bytes after the message, takes only what Google.Protobuf reads the same way.
+            var tail = new byte[PointWireFormat.FramedReadLength];
+            random.NextBytes(tail);
+            if (PointWireFormat.TryDecodeFramed(Framed(message, tail), out var length, out var framedLatitude, out var framedLongitude))
+            {
+                taken++;
+                parsed.Should().NotBeNull($"the framed decoder took {Convert.ToHexString(message)}");
+                (length, framedLatitude, framedLongitude).Should().Be((message.Length, parsed!.Latitude, parsed.Longitude), Convert.ToHexString(message));
+            }
+
+            // Whatever the fast decoders say, Decode gives Google.Protobuf's answer.
             if (parsed is null)
             {
                 var decode = () => PointWireFormat.Decode(message);
@@ -111,6 +122,79 @@ public class PointWireFormatTests
         }
 
         accepted.Should().BeGreaterThan(10_000, "the generator makes plenty of valid messages too");
+        taken.Should().BeGreaterThan(5_000, "and plenty in the usual layout");
+    }
+
+    [Test]
+    public void The_framed_decoder_takes_every_point_as_Google_Protobuf_writes_it_whatever_bytes_follow()
+    {
+        var random = new Random(7);
+        foreach (var latitude in Coordinates)
+        {
+            foreach (var longitude in Coordinates)
+            {
+                var message = new Point { Latitude = latitude, Longitude = longitude }.ToByteArray();
+                foreach (var follower in new byte[] { 0x00, 0x7F, 0x80, 0xFF })
+                {
+                    // Followed by bytes that would extend a varint (0x80, 0xFF) or end one (0x00, 0x7F) if read as part of the message.
+                    var buffer = Framed(message, Enumerable.Repeat(follower, PointWireFormat.FramedReadLength).ToArray());
+                    PointWireFormat.TryDecodeFramed(buffer, out var length, out var decodedLatitude, out var decodedLongitude)
+                        .Should().BeTrue($"({latitude}, {longitude}) followed by 0x{follower:X2}");
+                    (length, decodedLatitude, decodedLongitude).Should().Be((message.Length, latitude, longitude));
+                }
+
+                var randomTail = new byte[PointWireFormat.FramedReadLength];
+                random.NextBytes(randomTail);
+                PointWireFormat.TryDecodeFramed(Framed(message, randomTail), out _, out var lat, out var lon).Should().BeTrue();
+                (lat, lon).Should().Be((latitude, longitude));
+            }
+        }
+    }
+
+    [TestCase(1, 4u, TestName = "A compressed flag")]
+    [TestCase(2, 4u, TestName = "A compressed flag other than 0 or 1")]
+    [TestCase(0, 23u, TestName = "A message longer than any usual Point")]
+    [TestCase(0, 0x104u, TestName = "A length of over 255 bytes")]
+    [TestCase(0, 0x8000_0004u, TestName = "A length of over 2 GiB")]
+    public void The_framed_decoder_leaves_unusual_headers_to_the_full_checks(int flag, uint length)
+    {
+        var buffer = new byte[64];
+        buffer[0] = (byte)flag;
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(buffer.AsSpan(1), length);
+        new byte[] { 0x08, 0x01, 0x10, 0x02 }.CopyTo(buffer, 5);
+
+        PointWireFormat.TryDecodeFramed(buffer, out _, out _, out _).Should().BeFalse();
+    }
+
+    [Test]
+    public void The_framed_decoder_leaves_a_buffer_too_short_to_read_a_word_at_a_time_and_a_varint_cut_off_by_its_message_to_the_full_checks()
+    {
+        var message = new Point { Latitude = -1, Longitude = -1 }.ToByteArray();
+        var tooShort = Framed(message, new byte[PointWireFormat.FramedReadLength])[..(PointWireFormat.FramedReadLength - 1)];
+        PointWireFormat.TryDecodeFramed(tooShort, out _, out _, out _).Should().BeFalse();
+        PointWireFormat.TryDecodeFramed(Framed(message, new byte[PointWireFormat.FramedReadLength]), out _, out _, out _).Should().BeTrue();
+
+        // The header says 3 bytes; the latitude's varint goes on into the bytes after them.
+        var cut = Framed(message, new byte[PointWireFormat.FramedReadLength]);
+        cut[4] = 3;
+        PointWireFormat.TryDecodeFramed(cut, out _, out _, out _).Should().BeFalse();
+
+        // A varint of eleven or more bytes is malformed, whatever the message's length says.
+        for (var extra = 1; extra <= 11; extra++)
+        {
+            byte[] overlong = [0x08, .. Enumerable.Repeat((byte)0xFF, 9 + extra), 0x01];
+            PointWireFormat.TryDecodeFramed(Framed(overlong, new byte[PointWireFormat.FramedReadLength]), out _, out _, out _)
+                .Should().BeFalse($"a varint of {10 + extra} bytes");
+        }
+
+        // Nor is an eleven-byte varint read as ten followed by a longitude.
+        byte[] elevenThenLongitude = [0x08, .. Enumerable.Repeat((byte)0xFF, 10), 0x10, 0x01];
+        PointWireFormat.TryDecodeFramed(Framed(elevenThenLongitude, new byte[PointWireFormat.FramedReadLength]), out _, out _, out _).Should().BeFalse();
+
+        // A declared length over 22 is never taken, even when it would line up with where a malformed
+        // varint leaves off: the decoder would otherwise read past the 37 bytes it checked.
+        byte[] farLongitude = [0x08, .. Enumerable.Repeat((byte)0xFF, 10), 0x01, .. new byte[20], 0x10, 0x01];
+        PointWireFormat.TryDecodeFramed(Framed(farLongitude, new byte[PointWireFormat.FramedReadLength]), out _, out _, out _).Should().BeFalse();
     }
 
     [Test]
@@ -144,6 +228,16 @@ public class PointWireFormatTests
                 PointWireFormat.Decode(bytes).Latitude.Should().Be(3, $"depth {depth}");
             }
         }
+    }
+
+    /// <summary>The message behind an uncompressed gRPC header, then <paramref name="tail"/>.</summary>
+    private static byte[] Framed(byte[] message, byte[] tail)
+    {
+        var frame = new byte[PointWireFormat.MessageHeaderLength + message.Length + tail.Length];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)message.Length);
+        message.CopyTo(frame, PointWireFormat.MessageHeaderLength);
+        tail.CopyTo(frame, PointWireFormat.MessageHeaderLength + message.Length);
+        return frame;
     }
 
     /// <summary>A valid Point with extra fields of every kind, then perhaps a few bytes changed, cut or added.</summary>

@@ -71,16 +71,22 @@ public class RequestBodyPointReaderTests
         read.Should().Equal(points.Select(p => new WirePoint(p.Latitude, p.Longitude)));
     }
 
-    public static IEnumerable<TestCaseData> Failures()
+    public static IEnumerable<TestCaseData> Failures() => FailureCases().Select(c => Case(c.What, c.Bad, c.ExceptionType, c.Status));
+
+    /// <summary>The failures of <see cref="Failures"/> that do not depend on being the body's last bytes.</summary>
+    public static IEnumerable<TestCaseData> FailuresAmidPoints() =>
+        FailureCases().Where(c => !c.What.EndsWith("at the end", StringComparison.Ordinal)).Select(c => Case(c.What, c.Bad, c.ExceptionType, c.Status));
+
+    private static IEnumerable<(string What, byte[] Bad, Type ExceptionType, Status? Status)> FailureCases()
     {
         var valid = new Point { Latitude = 1, Longitude = 2 }.ToByteArray();
-        yield return Case("a compressed flag of 2", RawGrpc.Header(2).Select((b, i) => i == 0 ? (byte)2 : b).Concat(valid).ToArray(), typeof(InvalidDataException), null);
-        yield return Case("a length over the limit", RawGrpc.Header(101), typeof(RpcException), new Status(StatusCode.ResourceExhausted, "Received message exceeds the maximum configured message size."));
-        yield return Case("a length over 2 GiB", RawGrpc.Header(uint.MaxValue), typeof(InvalidDataException), null);
-        yield return Case("a partial message at the end", [.. RawGrpc.Header(10), 8, 1], typeof(RpcException), new Status(StatusCode.Internal, "Incomplete message."));
-        yield return Case("a partial header at the end", [0, 0, 0], typeof(RpcException), new Status(StatusCode.Internal, "Incomplete message."));
-        yield return Case("a compressed message without grpc-encoding", RawGrpc.Frame(valid, compressed: true), typeof(RpcException), new Status(StatusCode.Internal, "Request did not include grpc-encoding value with compressed message."));
-        yield return Case("a message that is not a Point", RawGrpc.Frame([0xFF, 0xFF]), typeof(InvalidProtocolBufferException), null);
+        yield return ("a compressed flag of 2", RawGrpc.Header(2).Select((b, i) => i == 0 ? (byte)2 : b).Concat(valid).ToArray(), typeof(InvalidDataException), null);
+        yield return ("a length over the limit", RawGrpc.Header(101), typeof(RpcException), new Status(StatusCode.ResourceExhausted, "Received message exceeds the maximum configured message size."));
+        yield return ("a length over 2 GiB", RawGrpc.Header(uint.MaxValue), typeof(InvalidDataException), null);
+        yield return ("a partial message at the end", [.. RawGrpc.Header(10), 8, 1], typeof(RpcException), new Status(StatusCode.Internal, "Incomplete message."));
+        yield return ("a partial header at the end", [0, 0, 0], typeof(RpcException), new Status(StatusCode.Internal, "Incomplete message."));
+        yield return ("a compressed message without grpc-encoding", RawGrpc.Frame(valid, compressed: true), typeof(RpcException), new Status(StatusCode.Internal, "Request did not include grpc-encoding value with compressed message."));
+        yield return ("a message that is not a Point", RawGrpc.Frame([0xFF, 0xFF]), typeof(InvalidProtocolBufferException), null);
     }
 
     [TestCaseSource(nameof(Failures))]
@@ -89,25 +95,61 @@ public class RequestBodyPointReaderTests
         var good = Points(3);
         var body = good.SelectMany(p => RawGrpc.Frame(p.ToByteArray())).Concat(bad).ToArray();
 
-        foreach (var source in new[] { new ReadOnlySequence<byte>(body), OneSegmentPerByte(body) })
-        {
-            var reader = new RequestBodyPointReader(PipeReader.Create(source), 100, identityEncoding: false);
-            var read = new List<WirePoint>();
-            var failure = await FluentActions.Awaiting(async () =>
-            {
-                for (var batch = await reader.ReadBatchAsync(CancellationToken.None); !batch.IsEmpty; batch = await reader.ReadBatchAsync(CancellationToken.None))
-                {
-                    read.AddRange(batch.ToArray());
-                }
-            }).Should().ThrowAsync<Exception>();
+        await ExpectFailureAfterAsync(new ReadOnlySequence<byte>(body), good, exceptionType, status);
+        await ExpectFailureAfterAsync(OneSegmentPerByte(body), good, exceptionType, status);
+    }
 
-            read.Should().Equal(good.Select(p => new WirePoint(p.Latitude, p.Longitude)), "every point before the failure is handed out first");
-            failure.Which.Should().BeOfType(exceptionType);
-            if (status is { } expected)
-            {
-                ((RpcException)failure.Which).Status.Should().Be(expected);
-            }
+    [TestCaseSource(nameof(FailuresAmidPoints))]
+    public async Task A_failure_followed_by_more_points_stops_the_batch_at_the_failure(byte[] bad, Type exceptionType, Status? status)
+    {
+        // Points before and after, in one buffer: the failure is met by the word-at-a-time decoder first.
+        var good = Points(40);
+        var after = Points(40).Select(p => new Point { Latitude = p.Longitude / 2, Longitude = p.Latitude });
+        var body = good.SelectMany(p => RawGrpc.Frame(p.ToByteArray())).Concat(bad).Concat(after.SelectMany(p => RawGrpc.Frame(p.ToByteArray()))).ToArray();
+
+        await ExpectFailureAfterAsync(new ReadOnlySequence<byte>(body), good, exceptionType, status);
+    }
+
+    [Test]
+    public async Task A_receive_limit_below_the_size_of_a_usual_point_is_still_enforced()
+    {
+        var small = new Point { Latitude = 1, Longitude = 2 };     // 4 bytes
+        var large = new Point { Latitude = -1, Longitude = -1 };   // 22 bytes
+        var body = Enumerable.Repeat(small, 10).Append(large).Concat(Enumerable.Repeat(small, 10)).SelectMany(p => RawGrpc.Frame(p.ToByteArray())).ToArray();
+        var reader = new RequestBodyPointReader(PipeReader.Create(new ReadOnlySequence<byte>(body)), 21, identityEncoding: false);
+
+        var first = await reader.ReadBatchAsync(CancellationToken.None);
+        first.ToArray().Should().Equal(Enumerable.Repeat(new WirePoint(1, 2), 10));
+        var failure = await FluentActions.Awaiting(() => reader.ReadBatchAsync(CancellationToken.None).AsTask()).Should().ThrowAsync<RpcException>();
+        failure.Which.StatusCode.Should().Be(StatusCode.ResourceExhausted);
+    }
+
+    [Test]
+    public async Task A_body_mixing_usual_and_unusual_messages_reads_as_Google_Protobuf_parses_each_however_it_is_cut()
+    {
+        // Usual messages, and the same points with fields reordered, repeated, padded or unknown fields added.
+        var random = new Random(31);
+        var points = Points(2_000);
+        var messages = points.Select(p => random.Next(4) switch
+        {
+            0 => [0x10, .. Varint(p.Longitude), 0x08, .. Varint(p.Latitude)],
+            1 => [0x08, .. Varint(~p.Latitude), .. p.ToByteArray()],
+            2 => [.. p.ToByteArray(), 0x1A, 0x03, 0x01, 0x02, 0x03],
+            _ => p.ToByteArray(),
+        }).ToArray();
+        for (var i = 0; i < messages.Length; i++)
+        {
+            var parsed = Point.Parser.ParseFrom(messages[i]);
+            (parsed.Latitude, parsed.Longitude).Should().Be((points[i].Latitude, points[i].Longitude), "message {0} is {1}", i, Convert.ToHexString(messages[i]));
         }
+
+        var body = messages.SelectMany(m => RawGrpc.Frame(m)).ToArray();
+        var expected = points.Select(p => new WirePoint(p.Latitude, p.Longitude));
+
+        (await ReadAllAsync(new RequestBodyPointReader(PipeReader.Create(new ReadOnlySequence<byte>(body)), null, identityEncoding: false)))
+            .Should().Equal(expected, "in one segment");
+        (await ReadAllAsync(new RequestBodyPointReader(PipeReader.Create(InSegmentsOf(body, 61)), null, identityEncoding: false)))
+            .Should().Equal(expected, "in segments of 61 bytes");
     }
 
     [Test]
@@ -175,8 +217,52 @@ public class RequestBodyPointReaderTests
         return read;
     }
 
+    /// <summary>Reads <paramref name="body"/> (receive limit 100 bytes) and expects exactly <paramref name="good"/>, then the failure.</summary>
+    private static async Task ExpectFailureAfterAsync(ReadOnlySequence<byte> body, Point[] good, Type exceptionType, Status? status)
+    {
+        var reader = new RequestBodyPointReader(PipeReader.Create(body), 100, identityEncoding: false);
+        var read = new List<WirePoint>();
+        var failure = await FluentActions.Awaiting(async () =>
+        {
+            for (var batch = await reader.ReadBatchAsync(CancellationToken.None); !batch.IsEmpty; batch = await reader.ReadBatchAsync(CancellationToken.None))
+            {
+                read.AddRange(batch.ToArray());
+            }
+        }).Should().ThrowAsync<Exception>();
+
+        read.Should().Equal(good.Select(p => new WirePoint(p.Latitude, p.Longitude)), "every point before the failure is handed out first, and none after it");
+        failure.Which.Should().BeOfType(exceptionType);
+        if (status is { } expected)
+        {
+            ((RpcException)failure.Which).Status.Should().Be(expected);
+        }
+    }
+
     private static TestCaseData Case(string what, byte[] bad, Type exceptionType, Status? status) =>
         new TestCaseData(bad, exceptionType, status).SetArgDisplayNames(what);
+
+    /// <summary>An int32 as protobuf writes it: a varint of its 64-bit sign extension.</summary>
+    private static byte[] Varint(int value)
+    {
+        var output = new MemoryStream();
+        var coded = new CodedOutputStream(output);
+        coded.WriteInt32(value);
+        coded.Flush();
+        return output.ToArray();
+    }
+
+    /// <summary>The bytes as a sequence of segments of <paramref name="size"/> bytes (the last may be shorter).</summary>
+    private static ReadOnlySequence<byte> InSegmentsOf(byte[] bytes, int size)
+    {
+        var first = new Segment(bytes.AsMemory(0, Math.Min(size, bytes.Length)), 0);
+        var last = first;
+        for (var at = size; at < bytes.Length; at += size)
+        {
+            last = last.Append(bytes.AsMemory(at, Math.Min(size, bytes.Length - at)));
+        }
+
+        return new ReadOnlySequence<byte>(first, 0, last, last.Memory.Length);
+    }
 
     /// <summary>The bytes as a sequence of one-byte segments: every message straddles segments.</summary>
     private static ReadOnlySequence<byte> OneSegmentPerByte(byte[] bytes)

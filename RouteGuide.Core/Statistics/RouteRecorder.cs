@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace RouteGuide.Core.Statistics;
 
 /// <summary>The standard <see cref="IRouteRecorder"/>, with O(1) time and memory per point.</summary>
@@ -38,11 +40,7 @@ public sealed class RouteRecorder : IRouteRecorder
     {
         if (!GeoPoint.IsValid(latitude, longitude))
         {
-            // No parameter name: the message names the point, both values and the ranges, and is
-            // meant to be passed on as it is (the gRPC adapter sends it to the client).
-            throw new ArgumentOutOfRangeException(
-                paramName: null,
-                $"Point {_pointCount} of the route (zero-based index): {GeoPoint.DescribeRangeError(latitude, longitude)}");
+            ThrowOutOfRange(latitude, longitude);
         }
 
         var point = new GeoPoint(latitude, longitude);
@@ -60,6 +58,15 @@ public sealed class RouteRecorder : IRouteRecorder
         _previous = current;
         _pointCount++;
     }
+
+    // Out of line, so that building the message costs Record nothing while points are valid.
+    // No parameter name: the message names the point, both values and the ranges, and is meant to be
+    // passed on as it is (the gRPC adapter sends it to the client).
+    [DoesNotReturn]
+    private void ThrowOutOfRange(int latitude, int longitude) =>
+        throw new ArgumentOutOfRangeException(
+            paramName: null,
+            $"Point {_pointCount} of the route (zero-based index): {GeoPoint.DescribeRangeError(latitude, longitude)}");
 
     /// <inheritdoc />
     public RouteStatistics GetStatistics()

@@ -1,3 +1,7 @@
+using System.Buffers.Binary;
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.CompilerServices;
 using RouteGuide.Core.Protocol;
 
 namespace RouteGuide.Core.Rpc.Internal;
@@ -24,6 +28,12 @@ internal static class PointWireFormat
 
     /// <summary>The length of a gRPC message header: the compressed flag and a 4-byte big-endian length.</summary>
     public const int MessageHeaderLength = 5;
+
+    /// <summary>
+    /// How many bytes, from the start of a message's header, <see cref="TryDecodeFramed"/> needs in its
+    /// buffer: it reads whole words, so it may look past the message's end (never past this).
+    /// </summary>
+    public const int FramedReadLength = MessageHeaderLength + 32;
 
     /// <summary>
     /// The deepest nesting of unknown groups decoded here, well inside Google.Protobuf's recursion limit
@@ -54,6 +64,63 @@ internal static class PointWireFormat
 
         var parsed = Point.Parser.ParseFrom(message);
         return new WirePoint(parsed.Latitude, parsed.Longitude);
+    }
+
+    /// <summary>
+    /// Decodes one uncompressed gRPC message holding a Point written as Google.Protobuf and every other
+    /// protobuf library write it: latitude (if not zero), then longitude (if not zero), each an ordinary
+    /// varint, nothing else. Each varint is read a word at a time, without a branch on its length, which
+    /// is what makes this faster than <see cref="TryDecode"/> on routes whose coordinates change sign.
+    /// </summary>
+    /// <param name="buffer">
+    /// The message's header and bytes, then whatever follows them: at least <see cref="FramedReadLength"/>
+    /// bytes in all (bytes past the message are read but never decide the result).
+    /// </param>
+    /// <param name="length">The message's length (without header), when the result is <see langword="true"/>.</param>
+    /// <param name="latitude">The latitude, when the result is <see langword="true"/>.</param>
+    /// <param name="longitude">The longitude, when the result is <see langword="true"/>.</param>
+    /// <returns>
+    /// <see langword="false"/> for anything else (a compressed flag, a message longer than
+    /// <see cref="MaxEncodedLength"/>; fields reordered, repeated or unknown; a varint of more than ten
+    /// bytes or cut off by the message's end): the caller then checks the header and uses
+    /// <see cref="Decode"/>, which apply the full rules. A varint of up to ten bytes is taken whatever its
+    /// form (a zero written out, or padded with continuation bytes), as Google.Protobuf takes it.
+    /// </returns>
+    public static bool TryDecodeFramed(ReadOnlySpan<byte> buffer, out int length, out int latitude, out int longitude)
+    {
+        length = 0;
+        latitude = 0;
+        longitude = 0;
+        if (buffer.Length < FramedReadLength)
+        {
+            return false;
+        }
+
+        // Every read below stays inside the FramedReadLength bytes just checked: the header's five, and
+        // of the message's at most 32 (a varint starts at byte 22 at the latest and is read ten bytes
+        // wide), so they skip the bounds checks that would otherwise cost as much as the decoding.
+        ref var header = ref MemoryMarshal.GetReference(buffer);
+
+        // Compressed flag 0 and a big-endian length below 256 leave the header's first four bytes zero.
+        if (Unsafe.ReadUnaligned<uint>(ref header) != 0 || (length = Unsafe.Add(ref header, 4)) > MaxEncodedLength)
+        {
+            return false;
+        }
+
+        ref var message = ref Unsafe.Add(ref header, MessageHeaderLength);
+        var position = 0;
+        if (length > 0 && message == LatitudeTag)
+        {
+            latitude = ReadInt32Varint(ref message, ref position);
+        }
+
+        if (position < length && Unsafe.Add(ref message, position) == LongitudeTag)
+        {
+            longitude = ReadInt32Varint(ref message, ref position);
+        }
+
+        // A varint that ran past the message's end, or anything left over, is not this layout.
+        return position == length;
     }
 
     /// <summary>Decodes one Point message.</summary>
@@ -165,6 +232,43 @@ internal static class PointWireFormat
 
         destination[written++] = (byte)rest;
         return written;
+    }
+
+    /// <summary>
+    /// Skips the one-byte tag at <paramref name="position"/> and reads the varint after it as an int32 (its
+    /// low 32 bits, as Google.Protobuf reads an int32 field), leaving <paramref name="position"/> after it.
+    /// Reads the ten bytes after the tag whatever the varint's length; one longer than ten bytes leaves
+    /// <paramref name="position"/> past any message's end.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int ReadInt32Varint(ref byte message, ref int position)
+    {
+        ref var start = ref Unsafe.Add(ref message, position + 1);
+        var word = Unsafe.ReadUnaligned<ulong>(ref start);
+        var tail = Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref start, 8));
+        if (!BitConverter.IsLittleEndian)
+        {
+            word = BinaryPrimitives.ReverseEndianness(word);
+            tail = BinaryPrimitives.ReverseEndianness(tail);
+        }
+
+        // A byte below 0x80 ends a varint; the lowest such bit gives the length. Its first eight bytes
+        // are in word; if none ends there, its ninth or tenth byte must, or it is malformed: then its
+        // length counts as 31, past the end of any message this decoder takes.
+        var ends = BitOperations.TrailingZeroCount(~word & 0x8080_8080_8080_8080UL);
+        var tailEnds = BitOperations.TrailingZeroCount((~(uint)tail & 0x8080u) | 0x1_0000u);
+        var beyondWord = (tailEnds >> 3) + ((tailEnds >> 4) * 20);
+        position += 1 + (ends >> 3) + 1 + ((ends >> 6) * beyondWord);
+
+        // Only the varint's own bytes count, and of those only the low 32 bits of the value, which the
+        // first five bytes carry, seven bits each (a ten-byte varint ends in bytes of ones or zeros that
+        // Google.Protobuf drops too).
+        // (ends >> 6 is 1 only when no byte of word ends the varint: then all of word is its own. No
+        // Math.Min: the JIT may make it a branch, and the sign of a coordinate is not predictable.)
+        var own = word & (ulong.MaxValue >> (63 - ends + (ends >> 6)));
+        own = (own & 0x007F_007F_007F_007FUL) | ((own >> 1) & 0x3F80_3F80_3F80_3F80UL);
+        own = (own & 0x0000_3FFF_0000_3FFFUL) | ((own >> 2) & 0x0FFF_C000_0FFF_C000UL);
+        return unchecked((int)(uint)((own & 0x0FFF_FFFFUL) | ((own >> 4) & 0x00FF_FFFF_F000_0000UL)));
     }
 
     private static bool TryReadVarint(ReadOnlySpan<byte> source, ref int position, out ulong value)
