@@ -1,6 +1,8 @@
 using Grpc.AspNetCore.Server;
 using Grpc.Net.Client;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using RouteGuide.Core.AspNetCore;
 using RouteGuide.Core.AspNetCore.Internal;
 using RouteGuide.Core.Rpc;
 using RouteGuide.Core.Rpc.Internal;
@@ -45,8 +47,7 @@ internal static class RouteGuideTestHostStart
                     configureServices?.Invoke(services);
                     if (wirePath == WirePath.Standard)
                     {
-                        // Registered before AddRouteGuideServer(), whose batch reader factory is then not added.
-                        services.AddSingleton<IPointBatchReaderFactory>(NoPointBatchReaders.Instance);
+                        services.Configure<RouteGuideServerOptions>(server => server.BatchReads = false);
                     }
                     else if (wirePath == WirePath.Fast)
                     {
@@ -73,7 +74,7 @@ internal static class RouteGuideTestHostStart
     {
         /// <summary>Which way RecordRoute's points travel on this host: read from its server's registrations.</summary>
         public WirePath WirePath =>
-            host.Services.GetService<IPointBatchReaderFactory>() is NoPointBatchReaders ? WirePath.Standard : WirePath.Fast;
+            host.Services.GetService<IOptions<RouteGuideServerOptions>>() is { Value.BatchReads: false } ? WirePath.Standard : WirePath.Fast;
 
         /// <summary>
         /// How many RecordRoute calls this host's server has read with its batch reader so far: what proves that

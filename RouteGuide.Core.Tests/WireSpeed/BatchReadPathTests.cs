@@ -4,7 +4,6 @@ using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Grpc.AspNetCore.Server;
 using Microsoft.Extensions.DependencyInjection;
-using RouteGuide.Core.AspNetCore;
 using RouteGuide.Core.Protocol;
 using RouteGuide.Core.Rpc;
 using RouteGuide.Core.Rpc.Internal;
@@ -59,24 +58,6 @@ public class BatchReadPathTests(WirePath path)
         summary.PointCount.Should().Be(1_000);
         seen.Count.Should().Be(1_000, "the interceptor saw every message");
         host.BatchedCalls.Should().Be(0);
-    }
-
-    [Test]
-    public async Task The_servers_BatchReads_option_turns_the_batch_path_off()
-    {
-        await using var host = await RouteGuideTestHost.StartAsync(
-            HostFlavour.Loopback,
-            Catalog,
-            configureServices: services => services.Configure<RouteGuideServerOptions>(server => server.BatchReads = false),
-            wirePath: path);
-        var route = Routes.Random(11, Catalog, count: 2_000);
-
-        var summary = await host.Client.RecordRouteAsync(route, deadline: DateTime.UtcNow.Add(SafetyTimeout));
-
-        var expected = Routes.RecordLocally(route, Catalog);
-        (summary.PointCount, summary.FeatureCount, summary.Distance).Should().Be((2_000, (int)expected.FeatureCount, expected.ToSummary().Distance));
-        host.BatchedCalls.Should().Be(0);
-        new RouteGuideServerOptions().BatchReads.Should().BeTrue("the batch path is on unless turned off");
     }
 
     [Test]
