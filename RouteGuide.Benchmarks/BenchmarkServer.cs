@@ -59,7 +59,8 @@ internal static class BenchmarkServer
         Console.Out.WriteLine(ListeningPrefix + address);
         Console.Out.Flush();
 
-        var stdinClosed = Task.Run(() =>
+        // A thread of its own for the blocking reads of standard input, not one of the pool's threads that serve calls.
+        var stdinClosed = Task.Factory.StartNew(() =>
         {
             while (Console.In.ReadLine() is { } command)
             {
@@ -72,7 +73,7 @@ internal static class BenchmarkServer
                     Console.Out.Flush();
                 }
             }
-        });
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         await Task.WhenAny(stdinClosed, app.WaitForShutdownAsync()).ConfigureAwait(false);
         await app.StopAsync().ConfigureAwait(false);
         await app.DisposeAsync().ConfigureAwait(false);

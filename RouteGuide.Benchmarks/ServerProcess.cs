@@ -52,9 +52,10 @@ internal sealed class ServerProcess : IDisposable
             {
                 if (line.StartsWith(BenchmarkServer.ListeningPrefix, StringComparison.Ordinal))
                 {
-                    // Keep draining its output so that it never blocks on a full pipe.
+                    // Keep draining its output so that it never blocks on a full pipe, on a thread of its own:
+                    // a blocking read on a pool thread would take that thread from the calls being measured.
                     var server = new ServerProcess(process, new Uri(line[BenchmarkServer.ListeningPrefix.Length..].Trim()));
-                    _ = Task.Run(server.DrainOutput);
+                    _ = Task.Factory.StartNew(server.DrainOutput, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
                     return server;
                 }
             }
