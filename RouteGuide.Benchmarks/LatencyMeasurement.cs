@@ -25,7 +25,7 @@ namespace RouteGuide.Benchmarks;
 /// the machine's: with six processes on two cores, one to three calls in a hundred wait a millisecond
 /// or more for a core, so the p99 falls where those stalls begin and moves by tens of percent between
 /// two identical paths in the same run. The gap between the two rows of a pair is that spread; a
-/// difference between paths smaller than it is not a difference, and the pooled rows halve the noise.
+/// difference between paths smaller than it is not a difference. The pooled rows are the ones to compare.
 /// BenchmarkDotNet is not used here because its percentile columns stop at P95 and P100.
 /// </para>
 /// </remarks>
